@@ -1,0 +1,182 @@
+"""One settings object, built once at start-up and passed down.
+
+Every setting comes from the environment (prefix ``FEDIVERSE_``, except ``DATABASE_URL``) or from a
+``.env`` file in the working directory. A bad value stops start-up with one sentence naming the
+variable (:func:`load_settings` raises :class:`SettingsError`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEV_DOMAIN = "localhost:8000"
+
+_HOST_RE = re.compile(
+    r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$"
+)
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class SettingsError(Exception):
+    """A setting has a value we cannot run with; ``str()`` is one sentence naming the variable."""
+
+
+def parse_domain(value: str) -> str:
+    """Normalise ``host[:port]``; raise ``ValueError`` for anything else (schemes, paths, …)."""
+    domain = value.strip().lower().rstrip(".")
+    host, sep, port = domain.rpartition(":") if ":" in domain else (domain, "", "")
+    if not sep:
+        host = domain
+    if sep and (not port.isdigit() or not 0 < int(port) < 65536):
+        raise ValueError(f"{value!r} has an invalid port; expected host or host:port")
+    if not _HOST_RE.match(host) and not _is_ipv4(host):
+        raise ValueError(f"{value!r} is not a host name; expected e.g. social.example or localhost:8000")
+    return domain
+
+
+def _is_ipv4(host: str) -> bool:
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _env_name(field: str) -> str:
+    if field == "database_url":
+        return "DATABASE_URL"
+    return "FEDIVERSE_" + field.upper()
+
+
+class Settings(BaseSettings):
+    """Everything the server is configured by. See ``.env.example`` in ``deploy/`` for each one."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FEDIVERSE_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    domain: str | None = Field(
+        default=None,
+        description="Public host (and optional port) of this server, e.g. social.example.",
+    )
+    scheme: Literal["https", "http"] = Field(
+        default="https", description="Public URL scheme; http only for local testing."
+    )
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "FEDIVERSE_DATABASE_URL"),
+        description="PostgreSQL URL; unset means an embedded PostgreSQL under the data directory.",
+    )
+    data_dir: Path = Field(default=Path("data"), description="Where local state is kept.")
+    host: str = Field(default="127.0.0.1", description="Address the HTTP server binds to.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port the HTTP server binds to.")
+    allow_private_addresses: Annotated[list[Network], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated CIDRs that outgoing requests may reach although private.",
+    )
+    instance_name: str = Field(default="fediverse", description="Shown in NodeInfo and pages.")
+    instance_description: str = Field(
+        default="A home for small communities on the fediverse.",
+        description="Shown in NodeInfo metadata and on the front page.",
+    )
+    open_registrations: bool = Field(default=False, description="Whether anyone may sign up.")
+    signature_window_seconds: int = Field(
+        default=3600, ge=60, description="Accepted clock skew of signed requests, each way."
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest inbox body / fetched document accepted."
+    )
+    authorized_fetch: bool = Field(
+        default=False, description="Answer unsigned GETs of our documents with 401."
+    )
+    run_workers: bool = Field(
+        default=True, description="Run inbox and delivery workers inside `serve`."
+    )
+    log_format: Literal["text", "json"] = Field(default="text", description="Log line format.")
+    log_level: str = Field(default="INFO", description="Python log level name.")
+
+    @field_validator("domain")
+    @classmethod
+    def _check_domain(cls, value: str | None) -> str | None:
+        return None if value is None or not value.strip() else parse_domain(value)
+
+    @field_validator("allow_private_addresses", mode="before")
+    @classmethod
+    def _split_cidrs(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("postgres://", "postgresql://")):
+            raise ValueError("must start with postgresql:// or postgres://")
+        return value
+
+    @model_validator(mode="after")
+    def _check_data_dir(self) -> Settings:
+        if self.data_dir.exists() and not self.data_dir.is_dir():
+            raise ValueError(f"FEDIVERSE_DATA_DIR {self.data_dir} exists and is not a directory")
+        return self
+
+    @property
+    def base_url(self) -> str:
+        """``scheme://domain`` with no trailing slash; requires a domain."""
+        if self.domain is None:
+            raise SettingsError("FEDIVERSE_DOMAIN is not set")
+        return f"{self.scheme}://{self.domain}"
+
+    @property
+    def hostname(self) -> str:
+        """The domain without its port."""
+        assert self.domain is not None
+        return self.domain.rsplit(":", 1)[0] if ":" in self.domain else self.domain
+
+
+def load_settings(*, dev: bool = False, require_domain: bool = False, **overrides: object) -> Settings:
+    """Build the settings once, turning any validation error into one clear sentence.
+
+    ``dev`` fills in development defaults (``http``, ``localhost:8000``) for whatever the
+    environment and ``.env`` leave unset; ``require_domain`` refuses to run without a domain.
+    """
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc)) from None
+    if dev:
+        updates: dict[str, object] = {}
+        if "domain" not in settings.model_fields_set or settings.domain is None:
+            updates["domain"] = f"localhost:{settings.port}"
+        if "scheme" not in settings.model_fields_set:
+            updates["scheme"] = "http"
+        settings = settings.model_copy(update=updates)
+    if require_domain and settings.domain is None:
+        raise SettingsError(
+            "FEDIVERSE_DOMAIN is not set: set it to this server's public host, "
+            "e.g. FEDIVERSE_DOMAIN=social.example (or use `make run` for local development)"
+        )
+    return settings
+
+
+def _describe(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error["loc"] else "settings"
+    name = _env_name(field) if field in Settings.model_fields else field
+    value = error.get("input")
+    message = str(error["msg"]).removeprefix("Value error, ")
+    shown = f" (got {value!r})" if isinstance(value, str | int) else ""
+    return f"Invalid setting {name}{shown}: {message}"

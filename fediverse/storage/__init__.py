@@ -1,0 +1,1 @@
+"""Storage: the PostgreSQL pool, named SQL queries, migrations and the embedded server."""
