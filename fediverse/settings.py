@@ -37,7 +37,9 @@ def parse_domain(value: str) -> str:
     if sep and (not port.isdigit() or not 0 < int(port) < 65536):
         raise ValueError(f"{value!r} has an invalid port; expected host or host:port")
     if not _HOST_RE.match(host) and not _is_ipv4(host):
-        raise ValueError(f"{value!r} is not a host name; expected e.g. social.example or localhost:8000")
+        raise ValueError(
+            f"{value!r} is not a host name; expected e.g. social.example or localhost:8000"
+        )
     return domain
 
 
@@ -147,7 +149,9 @@ class Settings(BaseSettings):
         return self.domain.rsplit(":", 1)[0] if ":" in self.domain else self.domain
 
 
-def load_settings(*, dev: bool = False, require_domain: bool = False, **overrides: object) -> Settings:
+def load_settings(
+    *, dev: bool = False, require_domain: bool = False, **overrides: object
+) -> Settings:
     """Build the settings once, turning any validation error into one clear sentence.
 
     ``dev`` fills in development defaults (``http``, ``localhost:8000``) for whatever the

@@ -9,11 +9,13 @@ from typing import Any
 
 import asyncpg
 import orjson
+from asyncpg.pool import PoolConnectionProxy
 
 log = logging.getLogger(__name__)
 
-Connection = asyncpg.Connection
 Record = asyncpg.Record
+# What repository functions take: a plain connection or one borrowed from the pool.
+Conn = asyncpg.Connection | PoolConnectionProxy
 
 
 class DatabaseError(Exception):

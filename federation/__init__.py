@@ -1,0 +1,1 @@
+"""The ActivityPub protocol: vocabulary, HTTP signatures, safe fetching. Imports nothing of ours."""

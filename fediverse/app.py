@@ -1,0 +1,83 @@
+"""The composition root: builds the Starlette app and opens its resources in the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from fediverse.groups import ensure_demo_group
+from fediverse.runtime import open_database, open_pool, prepare_database
+from fediverse.settings import Settings
+from fediverse.storage.migrations import pending_migrations
+from fediverse.urls import Urls
+from fediverse.web import actors, pages, wellknown
+from fediverse.web.context import AppContext, context
+from fediverse.web.errors import EXCEPTION_HANDLERS
+
+log = logging.getLogger(__name__)
+
+# Hooks run once the context is ready; each returns an async "stop" function.
+Starter = Callable[[AppContext], Awaitable[Callable[[], Awaitable[None]]]]
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    try:
+        async with context(request).pool.acquire() as conn:
+            pending = await pending_migrations(conn)
+    except Exception as exc:  # any failure here means "not ready", with the reason
+        return JSONResponse({"status": "unavailable", "error": str(exc)}, status_code=503)
+    if pending:
+        return JSONResponse(
+            {"status": "unavailable", "error": f"{len(pending)} migration(s) pending"},
+            status_code=503,
+        )
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(
+    settings: Settings, *, demo: bool = False, starters: list[Starter] | None = None
+) -> Starlette:
+    """The whole server for ``settings``; ``starters`` run background workers in-process."""
+    urls = Urls(settings.base_url)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        database = open_database(settings)
+        stops: list[Callable[[], Awaitable[None]]] = []
+        try:
+            await prepare_database(database.url, urls, apply_migrations=True)
+            pool = await open_pool(database.url)
+            ctx = AppContext(settings=settings, urls=urls, pool=pool)
+            app.state.context = ctx
+            if demo:
+                async with pool.acquire() as conn:
+                    await ensure_demo_group(conn, urls)
+            for start in starters or []:
+                stops.append(await start(ctx))
+            log.info("serving %s", urls.base_url)
+            yield
+        finally:
+            for stop in reversed(stops):
+                await stop()
+            if hasattr(app.state, "context"):
+                await app.state.context.pool.close()
+            database.close()
+
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        *wellknown.routes,
+        *actors.routes,
+        *pages.routes,
+    ]
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)

@@ -1,0 +1,164 @@
+"""The ``fediverse`` command: serve, migrate, and manage groups and people.
+
+Every failure ends with one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from fediverse.errors import FediverseError
+from fediverse.names import InvalidName
+from fediverse.settings import Settings, SettingsError, load_settings
+from fediverse.storage.database import DatabaseError
+from fediverse.storage.embedded import EmbeddedPostgresError
+
+app = typer.Typer(
+    help="A federated ActivityPub community server.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+group_app = typer.Typer(help="Manage communities (groups).", no_args_is_help=True)
+user_app = typer.Typer(help="Manage local people.", no_args_is_help=True)
+app.add_typer(group_app, name="group")
+app.add_typer(user_app, name="user")
+
+EXPECTED_ERRORS = (
+    FediverseError,
+    InvalidName,
+    SettingsError,
+    DatabaseError,
+    EmbeddedPostgresError,
+)
+
+T = TypeVar("T")
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def command(func: Callable[..., T]) -> Callable[..., T]:
+    """Turn our expected errors into one line and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return func(*args, **kwargs)
+        except EXPECTED_ERRORS as exc:
+            raise fail(str(exc)) from None
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+@app.command()
+@command
+def serve(
+    dev: Annotated[bool, typer.Option(help="Development defaults: http://localhost:PORT.")] = False,
+    demo: Annotated[bool, typer.Option(help="Create the demo community on first start.")] = False,
+    host: Annotated[str | None, typer.Option(help="Bind address (FEDIVERSE_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Bind port (FEDIVERSE_PORT).")] = None,
+) -> None:
+    """Run the web server (with its workers in-process unless FEDIVERSE_RUN_WORKERS=false)."""
+    overrides: dict[str, object] = {}
+    if host is not None:
+        overrides["host"] = host
+    if port is not None:
+        overrides["port"] = port
+    settings = load_settings(dev=dev, require_domain=True, **overrides)
+    from fediverse.server import run_server
+
+    run_server(settings, demo=demo)
+
+
+@app.command()
+@command
+def migrate() -> None:
+    """Apply pending database migrations."""
+    from fediverse.commands import migrate_database
+
+    settings = load_settings()
+    applied = run(migrate_database(settings))
+    typer.echo(f"applied {applied} migration(s)" if applied else "the database is up to date")
+
+
+@group_app.command("create")
+@command
+def group_create(
+    name: str,
+    title: Annotated[str, typer.Option(help="Display name.")] = "",
+    summary: Annotated[str, typer.Option(help="Description (plain text or HTML).")] = "",
+    closed: Annotated[bool, typer.Option(help="Moderators approve each new member.")] = False,
+    posting: Annotated[
+        str, typer.Option(help="Who may post: members, anyone or moderators.")
+    ] = "members",
+    moderator: Annotated[
+        list[str] | None, typer.Option(help="A local person who moderates (repeatable).")
+    ] = None,
+) -> None:
+    """Create a community."""
+    from fediverse.commands import create_group_command
+
+    settings = load_settings()
+    handle = run(
+        create_group_command(settings, name, title, summary, closed, posting, moderator or [])
+    )
+    typer.echo(f"created group {handle}")
+
+
+@group_app.command("list")
+@command
+def group_list() -> None:
+    """List the communities hosted here."""
+    from fediverse.commands import list_actors_command
+
+    for line in run(list_actors_command(load_settings(), "Group")):
+        typer.echo(line)
+
+
+@user_app.command("create")
+@command
+def user_create(
+    name: str,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    admin: Annotated[bool, typer.Option(help="Make this person an administrator.")] = False,
+) -> None:
+    """Create a local person (who can sign in once they have a password)."""
+    from fediverse.commands import create_user_command
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    handle = run(create_user_command(load_settings(), name, password, admin))
+    typer.echo(f"created user {handle}")
+
+
+@user_app.command("list")
+@command
+def user_list() -> None:
+    """List local people."""
+    from fediverse.commands import list_actors_command
+
+    for line in run(list_actors_command(load_settings(), "Person")):
+        typer.echo(line)
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["Settings", "app", "main"]

@@ -1,0 +1,86 @@
+"""Start-up shared by every process (serve, worker, CLI): database, migrations, instance actor."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import asyncpg
+
+from fediverse.actors import ensure_instance_actor
+from fediverse.settings import Settings
+from fediverse.storage.database import DatabaseError, connect, create_pool
+from fediverse.storage.embedded import EmbeddedPostgres
+from fediverse.storage.migrations import applied_versions, migrate, pending_migrations
+from fediverse.storage.queries import load_queries
+from fediverse.urls import Urls
+
+log = logging.getLogger(__name__)
+Q = load_queries("fediverse")
+
+
+@dataclass
+class Database:
+    """Where our PostgreSQL is, and the embedded server if we started one."""
+
+    url: str
+    embedded: EmbeddedPostgres | None = None
+
+    def close(self) -> None:
+        if self.embedded is not None:
+            self.embedded.stop()
+            self.embedded = None
+
+
+def open_database(settings: Settings) -> Database:
+    """``DATABASE_URL`` when set, else the embedded PostgreSQL under the data directory."""
+    if settings.database_url:
+        return Database(settings.database_url)
+    embedded = EmbeddedPostgres(settings.data_dir / "postgres")
+    return Database(embedded.start(), embedded)
+
+
+@asynccontextmanager
+async def database(settings: Settings) -> AsyncIterator[Database]:
+    db = open_database(settings)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+async def prepare_database(url: str, urls: Urls | None, *, apply_migrations: bool) -> None:
+    """Apply (or check) migrations; with a public URL known, make sure the instance actor exists."""
+    async with connect(url) as conn:
+        if apply_migrations:
+            applied = await migrate(conn)
+            if applied:
+                log.info("applied %d migration(s)", len(applied))
+        else:
+            pending = await pending_migrations(conn)
+            if pending:
+                raise DatabaseError(
+                    f"{len(pending)} migration(s) are pending: run `fediverse migrate` first"
+                )
+        if urls is not None:
+            instance = await ensure_instance_actor(conn, urls)
+            if instance.uri != urls.instance_actor_uri:
+                raise DatabaseError(
+                    f"this database belongs to {instance.uri.removesuffix('/actor')}, but the "
+                    f"settings say {urls.base_url}: fix FEDIVERSE_DOMAIN / FEDIVERSE_SCHEME"
+                )
+
+
+async def stored_urls(url: str) -> Urls | None:
+    """The public base URL recorded by the first start (the instance actor's), if any."""
+    async with connect(url) as conn:
+        if not await applied_versions(conn):
+            return None
+        record = await conn.fetchrow(Q["get_instance_actor"])
+    return None if record is None else Urls(record["uri"].removesuffix("/actor"))
+
+
+async def open_pool(url: str, *, max_size: int = 10) -> asyncpg.Pool:
+    return await create_pool(url, max_size=max_size)

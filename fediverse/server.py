@@ -1,0 +1,28 @@
+"""Running the web server process (uvicorn) with our settings."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from fediverse.app import create_app
+from fediverse.logs import setup_logging
+from fediverse.settings import Settings
+
+
+def run_server(settings: Settings, *, demo: bool = False) -> None:
+    setup_logging(settings.log_level, settings.log_format)
+    app = create_app(settings, demo=demo, starters=default_starters(settings))
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        proxy_headers=False,
+        server_header=False,
+        timeout_graceful_shutdown=10,
+    )
+
+
+def default_starters(settings: Settings) -> list:  # type: ignore[type-arg]
+    """Background workers run in-process by `serve` (inbox and delivery, once they exist)."""
+    return []

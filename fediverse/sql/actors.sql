@@ -1,0 +1,60 @@
+-- Local and remote actors and their keys.
+
+-- name: insert_local_actor
+INSERT INTO actors (uri, type, username, domain, local, name, summary, url,
+                    inbox_uri, shared_inbox_uri, outbox_uri, followers_uri, following_uri,
+                    featured_uri, moderators_uri, manually_approves_followers, posting_policy)
+VALUES ($1, $2, $3, $4, true, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+ON CONFLICT DO NOTHING
+RETURNING *
+
+-- name: insert_key
+INSERT INTO actor_keys (key_id, actor_id, public_key_pem, private_key_pem)
+VALUES ($1, $2, $3, $4)
+
+-- name: get_local_actor_by_name
+SELECT * FROM actors WHERE local AND type <> 'Application' AND lower(username) = lower($1)
+
+-- name: get_instance_actor
+SELECT * FROM actors WHERE local AND type = 'Application'
+
+-- name: get_actor_by_uri
+SELECT * FROM actors WHERE uri = $1
+
+-- name: get_actor_by_id
+SELECT * FROM actors WHERE id = $1
+
+-- name: get_keys_of_actor
+SELECT * FROM actor_keys WHERE actor_id = $1 ORDER BY created_at
+
+-- name: get_key
+SELECT k.*, a.uri AS owner_uri FROM actor_keys k JOIN actors a ON a.id = k.actor_id
+WHERE k.key_id = $1
+
+-- name: list_local_actors
+SELECT a.*,
+       (SELECT count(*) FROM follows f WHERE f.followee_id = a.id AND f.state = 'accepted')
+           AS followers_count
+FROM actors a
+WHERE a.local AND a.type = $1
+ORDER BY lower(a.username)
+
+-- name: add_moderator
+INSERT INTO group_moderators (group_id, actor_id, role) VALUES ($1, $2, $3)
+ON CONFLICT (group_id, actor_id) DO UPDATE SET role = EXCLUDED.role
+
+-- name: insert_user
+INSERT INTO users (actor_id, password_hash, state, is_admin) VALUES ($1, $2, $3, $4)
+
+-- name: count_users
+SELECT count(*) AS total,
+       count(*) FILTER (WHERE last_active_at > now() - interval '30 days') AS active_month,
+       count(*) FILTER (WHERE last_active_at > now() - interval '180 days') AS active_halfyear
+FROM users WHERE state = 'active'
+
+-- name: get_actor_by_uri_or_url
+SELECT * FROM actors WHERE uri = $1 OR url = $1 LIMIT 1
+
+-- name: count_local_content
+SELECT (SELECT count(*) FROM activities WHERE type = 'Create') AS posts,
+       (SELECT count(*) FROM actors WHERE local AND type = 'Group') AS groups

@@ -1,0 +1,72 @@
+"""Our URL scheme: every public URL we mint is built here, from the settings' base URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+ACTOR_PATH_PREFIX = {"Person": "users", "Group": "groups"}
+
+
+@dataclass(frozen=True)
+class Urls:
+    """URL builders for one public base (``scheme://domain``)."""
+
+    base_url: str
+
+    @property
+    def domain(self) -> str:
+        return self.base_url.split("://", 1)[1]
+
+    def actor_uri(self, actor_type: str, username: str) -> str:
+        if actor_type == "Application":
+            return self.instance_actor_uri
+        return f"{self.base_url}/{ACTOR_PATH_PREFIX[actor_type]}/{quote(username)}"
+
+    @property
+    def instance_actor_uri(self) -> str:
+        return f"{self.base_url}/actor"
+
+    @property
+    def shared_inbox_uri(self) -> str:
+        return f"{self.base_url}/inbox"
+
+    def profile_url(self, username: str) -> str:
+        return f"{self.base_url}/@{quote(username)}"
+
+    def object_uri(self, object_id: str) -> str:
+        return f"{self.base_url}/objects/{object_id}"
+
+    def activity_uri(self, activity_id: str) -> str:
+        return f"{self.base_url}/activities/{activity_id}"
+
+    def is_local(self, uri: str) -> bool:
+        return uri == self.base_url or uri.startswith(self.base_url + "/")
+
+
+def key_id_of(actor_uri: str) -> str:
+    return f"{actor_uri}#main-key"
+
+
+def inbox_uri_of(actor_uri: str) -> str:
+    return f"{actor_uri}/inbox"
+
+
+def outbox_uri_of(actor_uri: str) -> str:
+    return f"{actor_uri}/outbox"
+
+
+def followers_uri_of(actor_uri: str) -> str:
+    return f"{actor_uri}/followers"
+
+
+def following_uri_of(actor_uri: str) -> str:
+    return f"{actor_uri}/following"
+
+
+def moderators_uri_of(actor_uri: str) -> str:
+    return f"{actor_uri}/moderators"
+
+
+def featured_uri_of(actor_uri: str) -> str:
+    return f"{actor_uri}/featured"

@@ -1,0 +1,1 @@
+"""The HTTP surface: Starlette routes for federation, discovery and pages."""

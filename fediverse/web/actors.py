@@ -1,0 +1,129 @@
+"""Actor documents and their collections, with an HTML profile for people."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from fediverse import collections as col
+from fediverse.actors import Actor, find_local_actor, get_local_key
+from fediverse.errors import InvalidInput, NotFoundError
+from fediverse.render import render_actor
+from fediverse.storage.queries import load_queries
+from fediverse.urls import ACTOR_PATH_PREFIX
+from fediverse.web.context import context
+from fediverse.web.negotiation import choose_representation
+from fediverse.web.pages import render_profile
+from fediverse.web.responses import ActivityResponse
+
+Q = load_queries("fediverse")
+_TYPE_OF_PREFIX = {prefix: actor_type for actor_type, prefix in ACTOR_PATH_PREFIX.items()}
+
+
+async def _actor_at(request: Request) -> Actor:
+    """The local actor a ``/users/NAME`` or ``/groups/NAME`` URL names, or 404."""
+    prefix = request.url.path.split("/", 2)[1]
+    name = request.path_params["name"]
+    async with context(request).pool.acquire() as conn:
+        actor = await find_local_actor(conn, name)
+    if actor is None or actor.type != _TYPE_OF_PREFIX.get(prefix):
+        raise NotFoundError(f"{name!r}")
+    return actor
+
+
+async def _instance_actor(request: Request) -> Actor:
+    async with context(request).pool.acquire() as conn:
+        record = await conn.fetchrow(Q["get_instance_actor"])
+    if record is None:
+        raise NotFoundError("instance actor")
+    return Actor.from_record(record)
+
+
+async def _actor_document(request: Request, actor: Actor) -> Response:
+    async with context(request).pool.acquire() as conn:
+        key = await get_local_key(conn, actor)
+    return ActivityResponse(render_actor(actor, key.public_key_pem))
+
+
+async def actor(request: Request) -> Response:
+    found = await _actor_at(request)
+    if choose_representation(request.headers.get("accept")) == "as2":
+        return await _actor_document(request, found)
+    return await render_profile(request, found)
+
+
+async def instance_actor(request: Request) -> Response:
+    return await _actor_document(request, await _instance_actor(request))
+
+
+async def profile(request: Request) -> Response:
+    """``/@name``: the HTML page; machines asking for AS2 are sent to the actor's id."""
+    name = request.path_params["name"]
+    async with context(request).pool.acquire() as conn:
+        found = await find_local_actor(conn, name)
+    if found is None:
+        raise NotFoundError(f"{name!r}")
+    if choose_representation(request.headers.get("accept")) == "as2":
+        return RedirectResponse(found.uri, status_code=302)
+    return await render_profile(request, found)
+
+
+def _page_request(request: Request) -> col.PageRequest | None:
+    params = request.query_params
+    if "page" not in params and "max_id" not in params and "min_id" not in params:
+        return None
+    try:
+        max_id = int(params["max_id"]) if "max_id" in params else None
+        min_id = int(params["min_id"]) if "min_id" in params else None
+    except ValueError:
+        raise InvalidInput("max_id and min_id must be integers") from None
+    return col.PageRequest(max_id=max_id, min_id=min_id)
+
+
+async def collection(request: Request) -> Response:
+    name: col.CollectionName = request.path_params["collection"]
+    if name not in ("followers", "following", "outbox"):
+        raise NotFoundError(f"collection {name!r}")
+    owner = await _actor_at(request)
+    uri = f"{owner.uri}/{name}"
+    page = _page_request(request)
+    async with context(request).pool.acquire() as conn:
+        if owner.is_group and owner.manually_approves_followers and name == "followers":
+            # Who belongs to a closed group is the members' business: count only.
+            doc = await col.render_collection(conn, name, owner.id, uri)
+            doc.pop("first")
+        elif page is None:
+            doc = await col.render_collection(conn, name, owner.id, uri)
+        else:
+            doc = await col.render_page(conn, name, owner.id, uri, page)
+    return ActivityResponse(doc)
+
+
+async def moderators(request: Request) -> Response:
+    group = await _actor_at(request)
+    async with context(request).pool.acquire() as conn:
+        doc = await col.render_moderators(conn, group.id, f"{group.uri}/moderators")
+    return ActivityResponse(doc)
+
+
+async def featured(request: Request) -> Response:
+    group = await _actor_at(request)
+    return ActivityResponse(col.render_empty(f"{group.uri}/featured"))
+
+
+async def instance_outbox(request: Request) -> Response:
+    return ActivityResponse(col.render_empty(context(request).urls.instance_actor_uri + "/outbox"))
+
+
+routes = [
+    Route("/actor", instance_actor, methods=["GET"]),
+    Route("/actor/outbox", instance_outbox, methods=["GET"]),
+    Route("/users/{name}", actor, methods=["GET"]),
+    Route("/groups/{name}", actor, methods=["GET"]),
+    Route("/users/{name}/{collection}", collection, methods=["GET"]),
+    Route("/groups/{name}/moderators", moderators, methods=["GET"]),
+    Route("/groups/{name}/featured", featured, methods=["GET"]),
+    Route("/groups/{name}/{collection}", collection, methods=["GET"]),
+    Route("/@{name}", profile, methods=["GET"]),
+]

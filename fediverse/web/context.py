@@ -1,0 +1,26 @@
+"""The long-lived resources of one process, opened in the lifespan and handed to requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+from starlette.requests import Request
+
+from fediverse.settings import Settings
+from fediverse.urls import Urls
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    urls: Urls
+    pool: asyncpg.Pool
+    # Services added by later layers (fetcher, delivery, …), keyed by name.
+    services: dict[str, Any] = field(default_factory=dict)
+
+
+def context(request: Request) -> AppContext:
+    ctx: AppContext = request.app.state.context
+    return ctx

@@ -1,0 +1,1 @@
+"""Receiving: inbox endpoints, verification, the durable inbox queue and its handlers."""

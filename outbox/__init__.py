@@ -1,0 +1,1 @@
+"""Sending: activities from local actions, the durable delivery queue and its worker."""
