@@ -133,7 +133,8 @@ async def nodeinfo(request: Request) -> Response:
     async with ctx.pool.acquire() as conn:
         users = await conn.fetchrow(Q["count_users"])
         counts = await conn.fetchrow(Q["count_local_content"])
-    assert users is not None and counts is not None
+    assert users is not None
+    assert counts is not None
     doc = {
         "version": "2.1",
         "software": {
