@@ -11,13 +11,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from fediverse.context import AppContext, context
 from fediverse.groups import ensure_demo_group
 from fediverse.runtime import open_database, open_pool, prepare_database
 from fediverse.settings import Settings
 from fediverse.storage.migrations import pending_migrations
 from fediverse.urls import Urls
 from fediverse.web import actors, pages, wellknown
-from fediverse.web.context import AppContext, context
 from fediverse.web.errors import EXCEPTION_HANDLERS
 
 log = logging.getLogger(__name__)

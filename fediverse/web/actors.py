@@ -8,11 +8,11 @@ from starlette.routing import Route
 
 from fediverse import collections as col
 from fediverse.actors import Actor, find_local_actor, get_local_key
+from fediverse.context import context
 from fediverse.errors import InvalidInput, NotFoundError
 from fediverse.render import render_actor
 from fediverse.storage.queries import load_queries
 from fediverse.urls import ACTOR_PATH_PREFIX
-from fediverse.web.context import context
 from fediverse.web.negotiation import choose_representation
 from fediverse.web.pages import render_profile
 from fediverse.web.responses import ActivityResponse

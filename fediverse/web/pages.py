@@ -10,7 +10,7 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
 from fediverse.actors import Actor, list_local_actors
-from fediverse.web.context import context
+from fediverse.context import context
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 

@@ -11,8 +11,8 @@ from starlette.routing import Route
 
 from fediverse import __version__
 from fediverse.actors import Actor, find_local_actor
+from fediverse.context import AppContext, context
 from fediverse.storage.queries import load_queries
-from fediverse.web.context import AppContext, context
 from fediverse.web.errors import error_response
 from fediverse.web.negotiation import AS2_MEDIA_TYPE
 from fediverse.web.responses import JRDResponse, JSONResponse
