@@ -162,3 +162,8 @@ async def public_keys_of(conn: Conn, actor: Actor) -> list[dict[str, Any]]:
 
 async def list_local_actors(conn: Conn, actor_type: ActorType) -> list[asyncpg.Record]:
     return list(await conn.fetch(Q["list_local_actors"], actor_type))
+
+
+async def find_actor_by_id(conn: Conn, actor_id: int) -> Actor | None:
+    record = await conn.fetchrow(Q["get_actor_by_id"], actor_id)
+    return None if record is None else Actor.from_record(record)

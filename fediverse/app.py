@@ -13,12 +13,13 @@ from starlette.routing import Route
 
 from fediverse.context import AppContext, context
 from fediverse.groups import ensure_demo_group
-from fediverse.runtime import open_database, open_pool, prepare_database
+from fediverse.runtime import open_database, open_pool, open_remote, prepare_database
 from fediverse.settings import Settings
 from fediverse.storage.migrations import pending_migrations
 from fediverse.urls import Urls
-from fediverse.web import actors, pages, wellknown
+from fediverse.web import actors, objects, pages, wellknown
 from fediverse.web.errors import EXCEPTION_HANDLERS
+from inbox import receive
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ def create_app(
             await prepare_database(database.url, urls, apply_migrations=True)
             pool = await open_pool(database.url)
             ctx = AppContext(settings=settings, urls=urls, pool=pool)
+            ctx.remote = await open_remote(ctx)
             app.state.context = ctx
             if demo:
                 async with pool.acquire() as conn:
@@ -70,6 +72,8 @@ def create_app(
             for stop in reversed(stops):
                 await stop()
             if hasattr(app.state, "context"):
+                if app.state.context.remote is not None:
+                    await app.state.context.remote.fetcher.aclose()
                 await app.state.context.pool.close()
             database.close()
 
@@ -77,7 +81,9 @@ def create_app(
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         *wellknown.routes,
+        *receive.routes,
         *actors.routes,
+        *objects.routes,
         *pages.routes,
     ]
     return Starlette(routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)

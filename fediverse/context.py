@@ -1,9 +1,10 @@
-"""The long-lived resources of one process, opened in the lifespan and handed to requests."""
+"""The long-lived resources of one process, opened in the lifespan and handed down."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 from starlette.requests import Request
@@ -11,13 +12,24 @@ from starlette.requests import Request
 from fediverse.settings import Settings
 from fediverse.urls import Urls
 
+if TYPE_CHECKING:
+    from fediverse.remote import RemoteActors
+
+
+async def allow_every_domain(host: str) -> bool:
+    return True
+
 
 @dataclass
 class AppContext:
     settings: Settings
     urls: Urls
     pool: asyncpg.Pool
-    # Services added by later layers (fetcher, delivery, …), keyed by name.
+    # Fetches and caches actors of other servers (None in processes that never federate).
+    remote: RemoteActors | None = None
+    # Instance policy: may we talk to this host (inbox, fetch, delivery, authorized fetch)?
+    is_domain_allowed: Callable[[str], Awaitable[bool]] = allow_every_domain
+    # Services added by later layers, keyed by name.
     services: dict[str, Any] = field(default_factory=dict)
 
 

@@ -8,8 +8,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import asyncpg
+from federation.fetch import Fetcher, FetchSettings, SigningIdentity
 
-from fediverse.actors import ensure_instance_actor
+from fediverse import __version__
+from fediverse.actors import ensure_instance_actor, get_local_key
+from fediverse.context import AppContext
+from fediverse.remote import RemoteActors
 from fediverse.settings import Settings
 from fediverse.storage.database import DatabaseError, connect, create_pool
 from fediverse.storage.embedded import EmbeddedPostgres
@@ -84,3 +88,20 @@ async def stored_urls(url: str) -> Urls | None:
 
 async def open_pool(url: str, *, max_size: int = 10) -> asyncpg.Pool:
     return await create_pool(url, max_size=max_size)
+
+
+async def open_remote(ctx: AppContext) -> RemoteActors:
+    """The fetcher (signed by the instance actor) and the remote-actor store of a process."""
+    async with ctx.pool.acquire() as conn:
+        instance = await ensure_instance_actor(conn, ctx.urls)
+        key = await get_local_key(conn, instance)
+    settings = ctx.settings
+    fetcher = Fetcher(
+        FetchSettings(
+            allowed_networks=tuple(settings.allow_private_addresses),
+            max_body_bytes=settings.max_body_bytes,
+            user_agent=f"fediverse/{__version__} (+{ctx.urls.base_url}/)",
+        ),
+        SigningIdentity.from_pem(key.key_id, key.private_key_pem),
+    )
+    return RemoteActors(ctx.pool, fetcher, ctx.urls, scheme=settings.scheme)

@@ -58,3 +58,17 @@ SELECT * FROM actors WHERE uri = $1 OR url = $1 LIMIT 1
 -- name: count_local_content
 SELECT (SELECT count(*) FROM activities WHERE type = 'Create') AS posts,
        (SELECT count(*) FROM actors WHERE local AND type = 'Group') AS groups
+
+-- name: insert_activity
+INSERT INTO activities (uri, type, actor_id, object_uri, body, public, form)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (uri) DO NOTHING
+RETURNING id
+
+-- name: get_activity_by_uri
+SELECT * FROM activities WHERE uri = $1
+
+-- name: find_group_boost
+SELECT * FROM activities
+WHERE actor_id = $1 AND object_uri = $2 AND type = 'Announce' AND form = 'boost'
+ORDER BY id DESC LIMIT 1

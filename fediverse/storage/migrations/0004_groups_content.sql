@@ -91,3 +91,16 @@ CREATE TABLE tombstones (
 ALTER TABLE actors ADD COLUMN deleted_at timestamptz;
 ALTER TABLE actors ADD COLUMN moved_to_uri text;
 ALTER TABLE actors ADD COLUMN also_known_as text[] NOT NULL DEFAULT '{}';
+
+-- Wake inbox workers as soon as something is queued (they also poll, in case one is missed).
+CREATE FUNCTION notify_inbox_items() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('inbox_items', '');
+    RETURN NULL;
+END $$;
+CREATE TRIGGER inbox_items_notify AFTER INSERT ON inbox_items
+    FOR EACH STATEMENT EXECUTE FUNCTION notify_inbox_items();
+
+-- Group announces come in two forms (FEP-1b12 wrapping, plain boost); remember which.
+ALTER TABLE activities ADD COLUMN form text;
+CREATE INDEX activities_actor_object ON activities (actor_id, object_uri, type);

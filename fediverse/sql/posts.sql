@@ -1,0 +1,93 @@
+-- Posts and comments, the groups that shared them, votes, bans, reports, tombstones.
+
+-- name: insert_post
+INSERT INTO posts (uri, type, author_id, group_id, in_reply_to_uri, root_id, url, title,
+                   content_html, summary, sensitive, language, visibility, local, raw,
+                   published)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+ON CONFLICT (uri) DO NOTHING
+RETURNING *
+
+-- name: set_own_root
+UPDATE posts SET root_id = id WHERE id = $1 AND root_id IS NULL
+
+-- name: get_post_by_uri
+SELECT * FROM posts WHERE uri = $1
+
+-- name: get_post_by_id
+SELECT * FROM posts WHERE id = $1
+
+-- name: update_post_content
+UPDATE posts SET title = $2, content_html = $3, summary = $4, sensitive = $5, raw = $6,
+                 updated = now()
+WHERE id = $1 AND deleted_at IS NULL
+RETURNING *
+
+-- name: mark_post_deleted
+UPDATE posts SET deleted_at = now(), content_html = '', title = '', summary = NULL
+WHERE id = $1 AND deleted_at IS NULL
+RETURNING *
+
+-- name: insert_tombstone
+INSERT INTO tombstones (uri, deleted_by) VALUES ($1, $2) ON CONFLICT (uri) DO NOTHING
+
+-- name: is_tombstoned
+SELECT EXISTS (SELECT 1 FROM tombstones WHERE uri = $1)
+
+-- name: record_share
+INSERT INTO group_shares (post_id, group_id, announce_uri) VALUES ($1, $2, $3)
+ON CONFLICT (post_id, group_id) DO NOTHING
+
+-- name: remove_share
+DELETE FROM group_shares WHERE group_id = $1 AND (announce_uri = $2 OR post_id = $3)
+
+-- name: upsert_vote
+INSERT INTO votes (actor_id, post_id, kind, activity_uri) VALUES ($1, $2, $3, $4)
+ON CONFLICT (actor_id, post_id) DO UPDATE
+    SET kind = EXCLUDED.kind, activity_uri = EXCLUDED.activity_uri, created_at = now()
+RETURNING id
+
+-- name: delete_vote_by_activity
+DELETE FROM votes WHERE activity_uri = $1 AND actor_id = $2 RETURNING post_id
+
+-- name: get_vote_by_activity
+SELECT * FROM votes WHERE activity_uri = $1
+
+-- name: group_recent_threads
+SELECT p.*, a.username AS author_username, a.domain AS author_domain, a.name AS author_name,
+       (SELECT count(*) FROM posts c WHERE c.root_id = p.id AND c.id <> p.id
+            AND c.deleted_at IS NULL) AS replies
+FROM posts p JOIN actors a ON a.id = p.author_id
+WHERE p.group_id = $1 AND p.in_reply_to_uri IS NULL AND p.deleted_at IS NULL
+ORDER BY p.id DESC LIMIT $2
+
+-- name: pinned_posts
+SELECT uri FROM posts WHERE group_id = $1 AND pinned AND deleted_at IS NULL ORDER BY id DESC
+
+-- name: set_pinned
+UPDATE posts SET pinned = $2 WHERE uri = $1 AND group_id = $3
+
+-- name: insert_ban
+INSERT INTO group_bans (group_id, actor_id, reason, expires_at, activity_uri)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (group_id, actor_id) DO UPDATE
+    SET reason = EXCLUDED.reason, expires_at = EXCLUDED.expires_at,
+        activity_uri = EXCLUDED.activity_uri
+
+-- name: delete_ban
+DELETE FROM group_bans WHERE group_id = $1 AND actor_id = $2
+
+-- name: is_banned
+SELECT EXISTS (SELECT 1 FROM group_bans WHERE group_id = $1 AND actor_id = $2
+               AND (expires_at IS NULL OR expires_at > now()))
+
+-- name: insert_report
+INSERT INTO reports (activity_uri, reporter_id, group_id, target_uris, content)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (activity_uri) DO NOTHING
+
+-- name: get_share_by_announce
+SELECT * FROM group_shares WHERE announce_uri = $1
+
+-- name: get_ban_by_activity
+SELECT * FROM group_bans WHERE activity_uri = $1

@@ -1,0 +1,50 @@
+"""Our activities and posts, each fetchable at its id (others backfill and verify from them)."""
+
+from __future__ import annotations
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from fediverse.context import context
+from fediverse.errors import NotFoundError
+from fediverse.posts import find_post
+from fediverse.storage.queries import load_queries
+from fediverse.web.negotiation import AS2_MEDIA_TYPE
+from fediverse.web.responses import ActivityResponse
+
+Q = load_queries("fediverse")
+
+
+async def activity(request: Request) -> Response:
+    ctx = context(request)
+    uri = ctx.urls.activity_uri(request.path_params["id"])
+    async with ctx.pool.acquire() as conn:
+        record = await conn.fetchrow(Q["get_activity_by_uri"], uri)
+    if record is None or not record["public"]:
+        raise NotFoundError("activity")
+    return Response(record["body"], media_type=AS2_MEDIA_TYPE)
+
+
+async def post(request: Request) -> Response:
+    ctx = context(request)
+    uri = ctx.urls.object_uri(request.path_params["id"])
+    async with ctx.pool.acquire() as conn:
+        found = await find_post(conn, uri)
+    if found is None or not found.local or found.visibility in ("followers", "direct"):
+        raise NotFoundError("object")
+    if found.deleted_at is not None:
+        tombstone = {
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": uri,
+            "type": "Tombstone",
+        }
+        return Response(orjson.dumps(tombstone), status_code=410, media_type=AS2_MEDIA_TYPE)
+    return ActivityResponse(found.raw)
+
+
+routes = [
+    Route("/activities/{id}", activity, methods=["GET"]),
+    Route("/objects/{id}", post, methods=["GET"]),
+]

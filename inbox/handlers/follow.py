@@ -1,0 +1,61 @@
+"""``Follow``: joining a group (or following a person) here.
+
+An open group accepts at once with an ``Accept`` embedding the Follow; a closed group
+(``manuallyApprovesFollowers``) keeps the request pending until a moderator approves or
+rejects it (``fediverse group approve|reject``); a banned follower gets a ``Reject``.
+"""
+
+from __future__ import annotations
+
+import orjson
+
+from federation.vocabulary.base import id_of
+from fediverse.activities import build_response
+from fediverse.actors import Actor, find_actor_by_uri
+from fediverse.context import AppContext
+from fediverse.membership import is_banned, record_follow, remove_follow
+from fediverse.storage.database import Conn
+from inbox.errors import Refused
+from inbox.handlers.common import ensure_actor, remote
+from inbox.model import Received
+from inbox.sending import Audience, send
+
+
+async def answer(
+    conn: Conn,
+    ctx: AppContext,
+    followee: Actor,
+    follower: Actor,
+    follow: dict[str, object],
+    kind: str,
+) -> None:
+    """Send ``Accept`` or ``Reject`` of a Follow (embedding it) to the follower."""
+    response = build_response(ctx.urls, followee, kind, follow, follower.uri)
+    await send(
+        conn, followee, orjson.dumps(response).decode(), kind=kind, uri=response["id"],
+        object_uri=id_of(follow), audience=Audience(actors=(follower,)), public=False,
+    )  # fmt: skip
+
+
+async def handle(ctx: AppContext, rx: Received) -> str:
+    target_uri = id_of(rx.object)
+    async with ctx.pool.acquire() as conn:
+        followee = await find_actor_by_uri(conn, target_uri) if target_uri else None
+    if followee is None or not followee.local or followee.type == "Application":
+        raise Refused(f"{target_uri} is not a group or person here")
+    follower = await ensure_actor(ctx, rx.actor_uri)
+    if not follower.local and followee.is_group:
+        await remote(ctx).software_of(follower.domain)  # which announce form they get
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        if followee.is_group and await is_banned(conn, followee, follower):
+            await remove_follow(conn, follower.id, followee.id)
+            await answer(conn, ctx, followee, follower, rx.activity, "Reject")
+            return "rejected: the follower is banned"
+        follow = await record_follow(
+            conn, follower, followee, rx.activity_uri,
+            accepted=not followee.manually_approves_followers,
+        )  # fmt: skip
+        if not follow.accepted:
+            return "pending: waiting for a moderator"
+        await answer(conn, ctx, followee, follower, rx.activity, "Accept")
+    return "accepted"

@@ -1,0 +1,53 @@
+"""``Accept`` and ``Reject`` of a Follow one of our actors sent.
+
+Only the actor that was followed may answer (DESIGN.md §5): the answer's actor must be the
+Follow's object.
+"""
+
+from __future__ import annotations
+
+from federation.vocabulary.base import id_of
+from fediverse.actors import find_actor_by_uri
+from fediverse.context import AppContext
+from fediverse.membership import (
+    Follow,
+    accept_follow,
+    find_follow,
+    find_follow_by_activity,
+    remove_follow,
+)
+from fediverse.storage.database import Conn
+from inbox.errors import Refused
+from inbox.model import Received
+
+
+async def _follow_answered(conn: Conn, rx: Received) -> Follow:
+    follow_value = rx.object
+    follow = await find_follow_by_activity(conn, id_of(follow_value) or "")
+    if follow is None and isinstance(follow_value, dict):
+        follower = await find_actor_by_uri(conn, id_of(follow_value.get("actor")) or "")
+        followee = await find_actor_by_uri(conn, rx.actor_uri)
+        if follower is not None and followee is not None and follower.local:
+            follow = await find_follow(conn, follower.id, followee.id)
+    if follow is None:
+        raise Refused("no follow of ours that this answers")
+    followee = await find_actor_by_uri(conn, rx.actor_uri)
+    if followee is None or followee.id != follow.followee_id:
+        raise Refused("only the followed actor may answer a follow")
+    return follow
+
+
+async def handle_accept(ctx: AppContext, rx: Received) -> str:
+    async with ctx.pool.acquire() as conn:
+        follow = await _follow_answered(conn, rx)
+        if follow.accepted:
+            return "already accepted"
+        await accept_follow(conn, follow)
+    return "follow accepted"
+
+
+async def handle_reject(ctx: AppContext, rx: Received) -> str:
+    async with ctx.pool.acquire() as conn:
+        follow = await _follow_answered(conn, rx)
+        await remove_follow(conn, follow.follower_id, follow.followee_id)
+    return "follow rejected"

@@ -1,0 +1,158 @@
+"""The inbox worker: claims queued activities and hands each to its handler.
+
+Items are claimed in batches with ``FOR UPDATE SKIP LOCKED``; a claim older than the
+visibility timeout is picked up again, so a worker killed mid-item loses nothing. Each item
+gets a processing timeout; transient failures are retried with back-off, the rest recorded.
+``run_once()`` lets tests step the worker by hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+import asyncpg
+
+from federation.errors import FetchError, VocabularyError
+from fediverse.context import AppContext
+from fediverse.storage.queries import load_queries
+from inbox.errors import Refused, Transient
+from inbox.handlers import REGISTRY
+from inbox.model import Received
+
+log = logging.getLogger(__name__)
+Q = load_queries("inbox")
+
+
+@dataclass(frozen=True)
+class InboxWorkerSettings:
+    batch_size: int = 16
+    visibility_timeout: float = 300.0
+    processing_timeout: float = 60.0
+    max_attempts: int = 8
+    poll_interval: float = 2.0
+
+
+def retry_delay(attempts: int) -> float:
+    """Back-off after a transient failure: 30 s, 1 min, 2 min … capped at 6 h."""
+    return float(min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+class InboxWorker:
+    def __init__(self, ctx: AppContext, settings: InboxWorkerSettings | None = None) -> None:
+        self.ctx = ctx
+        self.settings = settings or InboxWorkerSettings()
+        self._wake = asyncio.Event()
+
+    async def run_once(self) -> int:
+        """Claim one batch and process it; the number of items processed."""
+        async with self.ctx.pool.acquire() as conn:
+            items = await conn.fetch(
+                Q["claim"], self.settings.batch_size, self.settings.visibility_timeout
+            )
+        await asyncio.gather(*(self.process(item) for item in items))
+        return len(items)
+
+    async def run_until_idle(self, max_rounds: int = 100) -> int:
+        """Process until nothing is due (tests); the number of items processed."""
+        total = 0
+        for _ in range(max_rounds):
+            done = await self.run_once()
+            total += done
+            if not done:
+                break
+        return total
+
+    async def process(self, item: asyncpg.Record) -> None:
+        state, note, delay = await self._outcome(item)
+        async with self.ctx.pool.acquire() as conn:
+            if delay is None:
+                await conn.execute(Q["finish"], item["id"], state, note)
+            else:
+                await conn.execute(Q["retry_later"], item["id"], note, delay)
+
+    async def _outcome(self, item: asyncpg.Record) -> tuple[str, str | None, float | None]:
+        kind = item["activity_type"]
+        handler = REGISTRY.get(kind)
+        if handler is None:
+            return "ignored", f"no handler for {kind}", None
+        try:
+            rx = Received.from_item(item)
+            async with asyncio.timeout(self.settings.processing_timeout):
+                note = await handler(self.ctx, rx)
+        except Refused as exc:
+            return "ignored", str(exc), None
+        except (
+            Transient,
+            FetchError,
+            TimeoutError,
+            OSError,
+            asyncpg.PostgresConnectionError,
+        ) as exc:
+            return self._retry(item, f"{type(exc).__name__}: {exc}")
+        except VocabularyError as exc:
+            return "failed", f"invalid activity: {exc}", None
+        except Exception as exc:  # a bug: keep the item, say why, go on with the others
+            log.exception("inbox item %s (%s) failed", item["id"], kind)
+            return "failed", f"{type(exc).__name__}: {exc}"[:2000], None
+        return "processed", note, None
+
+    def _retry(self, item: asyncpg.Record, note: str) -> tuple[str, str | None, float | None]:
+        if item["attempts"] >= self.settings.max_attempts:
+            return "failed", f"gave up after {item['attempts']} attempts: {note}", None
+        return "received", note, retry_delay(item["attempts"])
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Process until ``stop`` is set, woken by NOTIFY or by polling."""
+        listener = await self._listen()
+        try:
+            while not stop.is_set():
+                try:
+                    done = await self.run_once()
+                except (OSError, asyncpg.PostgresError):
+                    log.exception("inbox worker: database trouble, retrying shortly")
+                    done = 0
+                if done:
+                    continue
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self.settings.poll_interval):
+                        await _first(self._wake.wait(), stop.wait())
+        finally:
+            if listener is not None:
+                await self.ctx.pool.release(listener)
+
+    async def _listen(self) -> asyncpg.Connection | None:
+        try:
+            conn = await self.ctx.pool.acquire()
+            await conn.add_listener("inbox_items", lambda *_: self._wake.set())
+        except (OSError, asyncpg.PostgresError):
+            return None
+        return conn  # type: ignore[no-any-return]
+
+
+async def _first(*waits: object) -> None:
+    tasks = [asyncio.ensure_future(w) for w in waits]  # type: ignore[call-overload]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+
+
+def inbox_starter(concurrency: int = 1) -> object:
+    """The starter `fediverse serve` uses to run inbox workers in-process."""
+
+    async def start(ctx: AppContext):  # type: ignore[no-untyped-def]
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(InboxWorker(ctx).run(stop)) for _ in range(concurrency)]
+
+        async def stop_all() -> None:
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        return stop_all
+
+    return start
