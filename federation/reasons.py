@@ -28,7 +28,6 @@ class Reason(Enum):
     BAD_DATE = "bad_date"
     EXPIRED = "expired"
     NOT_YET_VALID = "not_yet_valid"
-    DIGEST_MISSING = "digest_missing"
     DIGEST_MISMATCH = "digest_mismatch"
     UNSUPPORTED_DIGEST = "unsupported_digest"
     KEY_NOT_FOUND = "key_not_found"

@@ -210,11 +210,27 @@ def verify_rfc9421(
     )
     if failure is not None:
         return _fail(signature, *failure)
+    detail = _verify_crypto(signature, method, target_uri, headers, public_key, candidates)
+    if detail is not None:
+        return _fail(signature, Reason.BAD_SIGNATURE, detail)
+    return VerificationResult.success(signature.key_id, "rfc9421")
+
+
+def _verify_crypto(
+    signature: Rfc9421Signature,
+    method: str,
+    target_uri: str,
+    headers: Mapping[str, str],
+    public_key: PublicKey,
+    candidates: list[str],
+) -> str | None:
+    """Run the package's verifier on this one signature; ``None`` when one algorithm passes,
+    else the last error's text."""
     message_headers = dict(headers)
     message_headers["signature-input"] = signature.input_member
     message_headers["signature"] = signature.signature_member
     message = _Message(method, target_uri, message_headers)
-    detail = None
+    detail = "no algorithm to try"
     for algorithm_id in candidates:
         verifier = _ClocklessVerifier(
             signature_algorithm=_ALGORITHMS[algorithm_id],
@@ -223,10 +239,10 @@ def verify_rfc9421(
         try:
             verifier.verify(message, max_age=None)
         except (InvalidSignature, HTTPMessageSignaturesException) as exc:
-            detail = str(exc)
+            detail = str(exc) or type(exc).__name__
             continue
-        return VerificationResult.success(signature.key_id, "rfc9421")
-    return _fail(signature, Reason.BAD_SIGNATURE, detail)
+        return None
+    return detail
 
 
 _Failure = tuple[Reason, str | None]

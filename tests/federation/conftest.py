@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from federation.keys import (
     generate_rsa_keypair,
     load_private_key,
 )
+
+from .loopback import LoopbackServer
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 KEYS = FIXTURES / "keys"
@@ -47,3 +50,21 @@ def other_rsa_pair() -> tuple[str, str]:
 @pytest.fixture(scope="session")
 def ed25519_pair() -> tuple[str, str]:
     return generate_ed25519_keypair()
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[LoopbackServer]:
+    """A real HTTP server on 127.0.0.1 (random port), stopped after the test."""
+    instance = LoopbackServer()
+    await instance.start()
+    yield instance
+    await instance.stop()
+
+
+@pytest.fixture
+async def other_server() -> AsyncIterator[LoopbackServer]:
+    """A second server: another authority (port) on 127.0.0.1."""
+    instance = LoopbackServer()
+    await instance.start()
+    yield instance
+    await instance.stop()
