@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from fediverse.context import AppContext, context
+from fediverse.context import AppContext, Starter, context
 from fediverse.groups import ensure_demo_group
 from fediverse.runtime import open_database, open_pool, open_remote, prepare_database
 from fediverse.settings import Settings
@@ -22,9 +22,6 @@ from fediverse.web.errors import EXCEPTION_HANDLERS
 from inbox import receive
 
 log = logging.getLogger(__name__)
-
-# Hooks run once the context is ready; each returns an async "stop" function.
-Starter = Callable[[AppContext], Awaitable[Callable[[], Awaitable[None]]]]
 
 
 async def healthz(request: Request) -> Response:

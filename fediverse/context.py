@@ -33,6 +33,10 @@ class AppContext:
     services: dict[str, Any] = field(default_factory=dict)
 
 
+# A background job run inside a process: started with the context, returns its stop function.
+Starter = Callable[[AppContext], Awaitable[Callable[[], Awaitable[None]]]]
+
+
 def context(request: Request) -> AppContext:
     ctx: AppContext = request.app.state.context
     return ctx

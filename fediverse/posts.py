@@ -144,7 +144,9 @@ async def store_post(
         return stored, False
     if parent_uri is None:
         await conn.execute(Q["set_own_root"], record["id"])
-        record = await conn.fetchrow(Q["get_post_by_id"], record["id"])
+        own = await conn.fetchrow(Q["get_post_by_id"], record["id"])
+        assert own is not None
+        return Post.from_record(own), True
     return Post.from_record(record), True
 
 
@@ -171,3 +173,14 @@ async def remember_deleted(conn: Conn, uri: str, deleted_by: str) -> None:
 async def record_share(conn: Conn, post: Post, group: Actor, announce_uri: str | None) -> None:
     """Remember that ``group`` shared ``post`` (stored once, however many groups did)."""
     await conn.execute(Q["record_share"], post.id, group.id, announce_uri)
+
+
+async def attach_to_group(conn: Conn, post: Post, group: Actor) -> Post:
+    """A post of ours stored before its group accepted it joins the group now."""
+    record = await conn.fetchrow(Q["attach_to_group"], post.id, group.id)
+    return post if record is None else Post.from_record(record)
+
+
+async def already_announced(conn: Conn, group: Actor, inner_uri: str) -> bool:
+    """Whether ``group`` already re-shared the activity ``inner_uri`` (handlers are re-run)."""
+    return bool(await conn.fetchval(Q["find_group_announce_of"], group.id, inner_uri))

@@ -17,20 +17,20 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urldefrag, urlsplit
 
 import asyncpg
-from federation.fetch import Fetcher
-from federation.nodeinfo import fetch_software
-from federation.webfinger import parse_handle, resolve_handle
 
 from federation.errors import FetchError, VocabularyError
+from federation.fetch import Fetcher
 from federation.keys import load_public_key
+from federation.nodeinfo import fetch_software
 from federation.verify import PublicKeyInfo
 from federation.vocabulary import parse_actor
 from federation.vocabulary.actors import Actor as ActorDocument
 from federation.vocabulary.base import id_of
+from federation.webfinger import parse_handle, resolve_handle
 from fediverse.actors import Actor
 from fediverse.errors import FediverseError
 from fediverse.html import sanitize_html
@@ -137,7 +137,7 @@ class RemoteActors:
         urls: Urls,
         policy: RemotePolicy | None = None,
         *,
-        scheme: str = "https",
+        scheme: Literal["https", "http"] = "https",
     ) -> None:
         self.pool = pool
         self.fetcher = fetcher

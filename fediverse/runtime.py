@@ -8,8 +8,8 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import asyncpg
-from federation.fetch import Fetcher, FetchSettings, SigningIdentity
 
+from federation.fetch import Fetcher, FetchSettings, SigningIdentity
 from fediverse import __version__
 from fediverse.actors import ensure_instance_actor, get_local_key
 from fediverse.context import AppContext

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uvicorn
 
-from fediverse.app import Starter, create_app
+from fediverse.app import create_app
+from fediverse.context import Starter
 from fediverse.logs import setup_logging
 from fediverse.settings import Settings
 from inbox.worker import inbox_starter

@@ -11,11 +11,11 @@ import hashlib
 from datetime import UTC, datetime
 
 import orjson
-from federation.fetch import json_depth
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from federation.fetch import json_depth
 from federation.verify import Reason, verify_with_lookup
 from federation.vocabulary.base import id_of
 from fediverse.context import AppContext, context

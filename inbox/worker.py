@@ -11,18 +11,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 from federation.errors import FetchError, VocabularyError
-from fediverse.context import AppContext
+from fediverse.context import AppContext, Starter
 from fediverse.storage.queries import load_queries
 from inbox.errors import Refused, Transient
 from inbox.handlers import REGISTRY
 from inbox.model import Received
 
 log = logging.getLogger(__name__)
+RETRYABLE = (Transient, FetchError, TimeoutError, OSError, asyncpg.PostgresConnectionError)
 Q = load_queries("inbox")
 
 
@@ -84,13 +87,7 @@ class InboxWorker:
                 note = await handler(self.ctx, rx)
         except Refused as exc:
             return "ignored", str(exc), None
-        except (
-            Transient,
-            FetchError,
-            TimeoutError,
-            OSError,
-            asyncpg.PostgresConnectionError,
-        ) as exc:
+        except RETRYABLE as exc:
             return self._retry(item, f"{type(exc).__name__}: {exc}")
         except VocabularyError as exc:
             return "failed", f"invalid activity: {exc}", None
@@ -124,13 +121,13 @@ class InboxWorker:
             if listener is not None:
                 await self.ctx.pool.release(listener)
 
-    async def _listen(self) -> asyncpg.Connection | None:
+    async def _listen(self) -> PoolConnectionProxy | None:
         try:
             conn = await self.ctx.pool.acquire()
             await conn.add_listener("inbox_items", lambda *_: self._wake.set())
         except (OSError, asyncpg.PostgresError):
             return None
-        return conn  # type: ignore[no-any-return]
+        return conn
 
 
 async def _first(*waits: object) -> None:
@@ -142,10 +139,10 @@ async def _first(*waits: object) -> None:
             task.cancel()
 
 
-def inbox_starter(concurrency: int = 1) -> object:
+def inbox_starter(concurrency: int = 1) -> Starter:
     """The starter `fediverse serve` uses to run inbox workers in-process."""
 
-    async def start(ctx: AppContext):  # type: ignore[no-untyped-def]
+    async def start(ctx: AppContext) -> Callable[[], Awaitable[None]]:
         stop = asyncio.Event()
         tasks = [asyncio.create_task(InboxWorker(ctx).run(stop)) for _ in range(concurrency)]
 

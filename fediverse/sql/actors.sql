@@ -72,3 +72,7 @@ SELECT * FROM activities WHERE uri = $1
 SELECT * FROM activities
 WHERE actor_id = $1 AND object_uri = $2 AND type = 'Announce' AND form = 'boost'
 ORDER BY id DESC LIMIT 1
+
+-- name: find_group_announce_of
+SELECT EXISTS (SELECT 1 FROM activities
+               WHERE actor_id = $1 AND object_uri = $2 AND type = 'Announce')

@@ -18,7 +18,15 @@ from fediverse.activities import build_response
 from fediverse.actors import Actor, find_actor_by_id, find_actor_by_uri
 from fediverse.context import AppContext
 from fediverse.membership import may_post
-from fediverse.posts import POST_TYPES, find_post, is_tombstoned, record_share, store_post
+from fediverse.posts import (
+    POST_TYPES,
+    already_announced,
+    attach_to_group,
+    find_post,
+    is_tombstoned,
+    record_share,
+    store_post,
+)
 from fediverse.remote import authority_of
 from fediverse.storage.database import Conn
 from fediverse.storage.queries import load_queries
@@ -30,8 +38,8 @@ from inbox.handlers.common import (
     trusted_object,
 )
 from inbox.model import Received
-from inbox.redistribute import redistribute
-from inbox.sending import Audience, send
+from outbox.redistribute import redistribute
+from outbox.sending import Audience, send
 
 Q = load_queries("inbox")
 
@@ -91,9 +99,13 @@ async def post_into_group(
     if reason is not None:
         await reject_post(conn, ctx, group, author, rx, reason)
         return f"rejected in {group.username}: {reason}"
-    post, new = await store_post(conn, obj, author, group, local=author.local)
-    if not new and post.group_id == group.id:
-        return "already stored"
+    post, _ = await store_post(conn, obj, author, group, local=author.local)
+    if post.group_id is None:
+        post = await attach_to_group(conn, post, group)
+    elif post.group_id != group.id:
+        await record_share(conn, post, group, None)
+    if await already_announced(conn, group, rx.activity_uri):
+        return f"already posted in {group.username}"
     await redistribute(
         conn, ctx.urls, group, rx.body, kind="Create", inner_uri=rx.activity_uri,
         boost_object_uri=post.uri if top_level else None,

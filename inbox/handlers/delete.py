@@ -10,13 +10,13 @@ from __future__ import annotations
 from federation.vocabulary.base import id_of
 from fediverse.actors import find_actor_by_id
 from fediverse.context import AppContext
-from fediverse.posts import delete_post, find_post, remember_deleted
+from fediverse.posts import already_announced, delete_post, find_post, remember_deleted
 from fediverse.remote import authority_of
 from fediverse.storage.database import Conn
 from fediverse.storage.queries import load_queries
 from inbox.errors import Refused
 from inbox.model import Received
-from inbox.redistribute import announce_wrapped, undo_boost
+from outbox.redistribute import announce_wrapped, undo_boost
 
 QC = load_queries("fediverse")
 
@@ -44,12 +44,13 @@ async def handle(ctx: AppContext, rx: Received) -> str:
         author = await find_actor_by_id(conn, post.author_id)
         if author is None or author.uri != rx.actor_uri:
             raise Refused("only the author may delete a post")
-        if post.deleted_at is not None:
-            return "already deleted"
-        await delete_post(conn, post, rx.actor_uri)
+        if post.deleted_at is None:
+            await delete_post(conn, post, rx.actor_uri)
         group = await find_actor_by_id(conn, post.group_id) if post.group_id else None
         if group is None or not group.local:
             return "post deleted"
+        if await already_announced(conn, group, rx.activity_uri):
+            return "already deleted"
         await announce_wrapped(
             conn, ctx.urls, group, rx.body, kind="Delete", inner_uri=rx.activity_uri
         )

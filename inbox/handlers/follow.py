@@ -18,7 +18,7 @@ from fediverse.storage.database import Conn
 from inbox.errors import Refused
 from inbox.handlers.common import ensure_actor, remote
 from inbox.model import Received
-from inbox.sending import Audience, send
+from outbox.sending import Audience, send
 
 
 async def answer(

@@ -14,7 +14,7 @@ from fediverse.storage.database import Conn
 from fediverse.storage.queries import load_queries
 from inbox.errors import Refused
 from inbox.model import Received
-from inbox.redistribute import announce_wrapped
+from outbox.redistribute import announce_wrapped
 
 QC = load_queries("fediverse")
 

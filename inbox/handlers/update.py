@@ -12,7 +12,7 @@ from inbox.errors import Refused
 from inbox.handlers.common import trusted_object
 from inbox.handlers.create import check_post
 from inbox.model import Received
-from inbox.redistribute import announce_wrapped
+from outbox.redistribute import announce_wrapped
 
 
 async def handle(ctx: AppContext, rx: Received) -> str:

@@ -1,6 +1,6 @@
 -- Activities of our own actors for local recipients: queued as if they had arrived.
 
--- name: enqueue_local
+-- name: enqueue_local_item
 INSERT INTO inbox_items (activity_uri, activity_type, actor_uri, body, verified_by)
 VALUES ($1, $2, $3, $4, 'local')
 ON CONFLICT (activity_uri) DO NOTHING

@@ -15,7 +15,7 @@ from fediverse.actors import Actor
 from fediverse.storage.database import Conn
 from fediverse.storage.queries import load_queries
 
-Q = load_queries("inbox")
+Q = load_queries("outbox")
 
 Family = Literal["fep1b12", "microblog"]
 
@@ -49,7 +49,7 @@ async def send(
         conn, sender, body, kind=kind, object_uri=object_uri, uri=uri, public=public, form=form
     )
     if await _has_local_recipient(conn, audience):
-        await conn.execute(Q["enqueue_local"], uri, kind, sender.uri, body)
+        await conn.execute(Q["enqueue_local_item"], uri, kind, sender.uri, body)
 
 
 async def _has_local_recipient(conn: Conn, audience: Audience) -> bool:

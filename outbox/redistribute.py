@@ -22,7 +22,7 @@ from fediverse.actors import Actor
 from fediverse.storage.database import Conn
 from fediverse.storage.queries import load_queries
 from fediverse.urls import Urls
-from inbox.sending import Audience, send
+from outbox.sending import Audience, send
 
 QC = load_queries("fediverse")
 
