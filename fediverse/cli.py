@@ -5,19 +5,14 @@ Every failure ends with one line on stderr and a non-zero exit, never a tracebac
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import sys
-from collections.abc import Callable, Coroutine
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
-from fediverse.errors import FediverseError
-from fediverse.names import InvalidName
-from fediverse.settings import Settings, SettingsError, load_settings
-from fediverse.storage.database import DatabaseError
-from fediverse.storage.embedded import EmbeddedPostgresError
+from fediverse.cli_common import command, run
+from fediverse.cli_members import member_app
+from fediverse.settings import Settings, load_settings
 
 app = typer.Typer(
     help="A federated ActivityPub community server.",
@@ -29,40 +24,7 @@ group_app = typer.Typer(help="Manage communities (groups).", no_args_is_help=Tru
 user_app = typer.Typer(help="Manage local people.", no_args_is_help=True)
 app.add_typer(group_app, name="group")
 app.add_typer(user_app, name="user")
-
-EXPECTED_ERRORS = (
-    FediverseError,
-    InvalidName,
-    SettingsError,
-    DatabaseError,
-    EmbeddedPostgresError,
-)
-
-T = TypeVar("T")
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
-
-
-def command(func: Callable[..., T]) -> Callable[..., T]:
-    """Turn our expected errors into one line and exit status 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        try:
-            return func(*args, **kwargs)
-        except EXPECTED_ERRORS as exc:
-            raise fail(str(exc)) from None
-        except KeyboardInterrupt:
-            raise typer.Exit(130) from None
-
-    return wrapper
-
-
-def run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)
+app.add_typer(member_app, name="member")
 
 
 @app.command()
@@ -118,6 +80,44 @@ def group_create(
         create_group_command(settings, name, title, summary, closed, posting, moderator or [])
     )
     typer.echo(f"created group {handle}")
+
+
+@group_app.command("requests")
+@command
+def group_requests(name: str) -> None:
+    """List pending requests to join a closed group."""
+    from fediverse.commands import requests_command
+
+    for line in run(requests_command(load_settings(), name)):
+        typer.echo(line)
+
+
+@group_app.command("approve")
+@command
+def group_approve(name: str, handle: str) -> None:
+    """Let HANDLE (@name@host) join the closed group NAME."""
+    from fediverse.commands import answer_request_command
+
+    typer.echo(run(answer_request_command(load_settings(), name, handle, approve=True)))
+
+
+@group_app.command("reject")
+@command
+def group_reject(name: str, handle: str) -> None:
+    """Refuse HANDLE's request to join the closed group NAME."""
+    from fediverse.commands import answer_request_command
+
+    typer.echo(run(answer_request_command(load_settings(), name, handle, approve=False)))
+
+
+@app.command()
+@command
+def lookup(handle: str) -> None:
+    """Find an account by @name@host (WebFinger) and print what we know of it."""
+    from fediverse.commands import lookup_command
+
+    for line in run(lookup_command(load_settings(), handle)):
+        typer.echo(line)
 
 
 @group_app.command("list")

@@ -42,7 +42,10 @@ def imports_of(path: Path) -> set[str]:
 
 
 def is_surface(module: str) -> bool:
-    return any(module == s or module.startswith(s + ".") for s in SURFACE)
+    # fediverse/cli.py and its fediverse/cli_*.py siblings are all surface
+    return module.startswith("fediverse.cli") or any(
+        module == s or module.startswith(s + ".") for s in SURFACE
+    )
 
 
 def layer(module: str) -> str | None:
