@@ -1,6 +1,7 @@
 """The inbox worker: claims queued activities and hands each to its handler.
 
-Items are claimed in batches with ``FOR UPDATE SKIP LOCKED``; a claim older than the
+Items are claimed in batches with ``FOR UPDATE SKIP LOCKED`` and one actor's items are
+processed in order; a claim older than the
 visibility timeout is picked up again, so a worker killed mid-item loses nothing. Each item
 gets a processing timeout; transient failures are retried with back-off, the rest recorded.
 ``run_once()`` lets tests step the worker by hand.
@@ -55,8 +56,17 @@ class InboxWorker:
             items = await conn.fetch(
                 Q["claim"], self.settings.batch_size, self.settings.visibility_timeout
             )
-        await asyncio.gather(*(self.process(item) for item in items))
+        # One actor's activities in the order they came (a Create before the author's own
+        # Like of it, as Lemmy sends them); different actors side by side.
+        by_actor: dict[str, list[asyncpg.Record]] = {}
+        for item in items:
+            by_actor.setdefault(item["actor_uri"], []).append(item)
+        await asyncio.gather(*(self._process_in_order(group) for group in by_actor.values()))
         return len(items)
+
+    async def _process_in_order(self, items: list[asyncpg.Record]) -> None:
+        for item in items:
+            await self.process(item)
 
     async def run_until_idle(self, max_rounds: int = 100) -> int:
         """Process until nothing is due (tests); the number of items processed."""

@@ -8,7 +8,7 @@ from fediverse.actors import find_actor_by_id
 from fediverse.context import AppContext
 from fediverse.posts import find_post, update_post
 from fediverse.remote import store_actor_document
-from inbox.errors import Refused
+from inbox.errors import Refused, Transient
 from inbox.handlers.common import trusted_object
 from inbox.handlers.create import check_post
 from inbox.model import Received
@@ -27,6 +27,8 @@ async def handle(ctx: AppContext, rx: Received) -> str:
     object_uri = check_post(obj, rx.actor_uri)
     async with ctx.pool.acquire() as conn, conn.transaction():
         post = await find_post(conn, object_uri)
+        if post is None and rx.attempts < 3:
+            raise Transient("an update of a post we do not have (yet)")
         if post is None or post.deleted_at is not None:
             raise Refused("an update of a post we do not have")
         author = await find_actor_by_id(conn, post.author_id)

@@ -12,7 +12,7 @@ from fediverse.context import AppContext
 from fediverse.membership import is_banned
 from fediverse.posts import find_post
 from fediverse.storage.queries import load_queries
-from inbox.errors import Refused
+from inbox.errors import Refused, Transient
 from inbox.handlers.common import ensure_actor
 from inbox.model import Received
 from outbox.redistribute import announce_wrapped
@@ -25,6 +25,9 @@ async def handle(ctx: AppContext, rx: Received) -> str:
     voter = await ensure_actor(ctx, rx.actor_uri)
     async with ctx.pool.acquire() as conn, conn.transaction():
         post = await find_post(conn, object_uri or "")
+        if post is None and rx.attempts < 3:
+            # the post may be on its way (another worker, another order): look again later
+            raise Transient("a vote on a post we do not have (yet)")
         if post is None or post.deleted_at is not None:
             raise Refused("a vote on a post we do not have")
         group = await find_actor_by_id(conn, post.group_id) if post.group_id else None
