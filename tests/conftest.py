@@ -125,10 +125,10 @@ TEST_DOMAIN = "social.test"
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+def settings(database_url: str, tmp_path: Path):
     from fediverse.settings import Settings
 
-    return Settings(  # type: ignore[call-arg]
+    return Settings(
         _env_file=None,
         domain=TEST_DOMAIN,
         scheme="https",
@@ -138,7 +138,7 @@ def settings(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-async def client(settings):  # type: ignore[no-untyped-def]
+async def client(settings):
     """An HTTP client talking to the whole app in-process, lifespan included."""
     import httpx
 
@@ -150,5 +150,5 @@ async def client(settings):  # type: ignore[no-untyped-def]
         async with httpx.AsyncClient(
             transport=transport, base_url=f"https://{TEST_DOMAIN}"
         ) as http:
-            http.app = app  # type: ignore[attr-defined]
+            http.app = app
             yield http

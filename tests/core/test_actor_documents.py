@@ -14,7 +14,7 @@ LD = {"Accept": 'application/ld+json; profile="https://www.w3.org/ns/activitystr
 
 
 @pytest.fixture
-async def group(conn):  # type: ignore[no-untyped-def]
+async def group(conn):
     urls = Urls(BASE)
     mod = await create_user(conn, urls, "mod")
     return await create_group(
@@ -26,7 +26,7 @@ async def group(conn):  # type: ignore[no-untyped-def]
 async def test_group_actor_document_has_what_others_require(
     client: httpx.AsyncClient,
     group,
-    accept: dict[str, str],  # type: ignore[no-untyped-def]
+    accept: dict[str, str],
 ) -> None:
     response = await client.get("/groups/garden", headers=accept)
     assert response.status_code == 200
@@ -60,17 +60,17 @@ async def test_group_actor_document_has_what_others_require(
     assert key["owner"] == doc["id"]
     assert key["id"] == f"{doc['id']}#main-key"
     loaded = serialization.load_pem_public_key(key["publicKeyPem"].encode())
-    assert loaded.key_size == 2048  # type: ignore[union-attr]
+    assert loaded.key_size == 2048
 
 
-async def test_person_actor_document(client: httpx.AsyncClient, group) -> None:  # type: ignore[no-untyped-def]
+async def test_person_actor_document(client: httpx.AsyncClient, group) -> None:
     doc = (await client.get("/users/mod", headers=AS2)).json()
     assert doc["type"] == "Person"
     assert "attributedTo" not in doc
     assert doc["publicKey"]["owner"] == doc["id"]
 
 
-async def test_browsers_get_an_html_profile(client: httpx.AsyncClient, group) -> None:  # type: ignore[no-untyped-def]
+async def test_browsers_get_an_html_profile(client: httpx.AsyncClient, group) -> None:
     for path in ("/groups/garden", "/@garden"):
         response = await client.get(path, headers={"Accept": "text/html,*/*;q=0.8"})
         assert response.status_code == 200
@@ -80,7 +80,7 @@ async def test_browsers_get_an_html_profile(client: httpx.AsyncClient, group) ->
     assert "@garden@social.test" in front.text
 
 
-async def test_as2_at_the_profile_url_redirects_to_the_id(client: httpx.AsyncClient, group) -> None:  # type: ignore[no-untyped-def]
+async def test_as2_at_the_profile_url_redirects_to_the_id(client: httpx.AsyncClient, group) -> None:
     response = await client.get("/@garden", headers=AS2)
     assert response.status_code == 302
     assert response.headers["location"] == f"{BASE}/groups/garden"
@@ -92,7 +92,7 @@ async def test_as2_at_the_profile_url_redirects_to_the_id(client: httpx.AsyncCli
 async def test_unservable_accept_headers_get_406_with_a_reason(
     client: httpx.AsyncClient,
     group,
-    accept: str,  # type: ignore[no-untyped-def]
+    accept: str,
 ) -> None:
     response = await client.get("/groups/garden", headers={"Accept": accept})
     assert response.status_code == 406
@@ -112,7 +112,7 @@ async def test_unservable_accept_headers_get_406_with_a_reason(
 )
 async def test_unknown_actors_and_paths_are_404(
     client: httpx.AsyncClient, group, path: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     response = await client.get(path, headers=AS2)
     assert response.status_code == 404
     assert response.json()["error"]
@@ -120,13 +120,13 @@ async def test_unknown_actors_and_paths_are_404(
 
 async def test_moderators_collection_lists_moderators_inline(
     client: httpx.AsyncClient, group
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     doc = (await client.get("/groups/garden/moderators", headers=AS2)).json()
     assert doc["type"] == "OrderedCollection"
     assert doc["orderedItems"] == [f"{BASE}/users/mod"]
 
 
-async def test_followers_are_paged_by_keyset_newest_first(client: httpx.AsyncClient, conn) -> None:  # type: ignore[no-untyped-def]
+async def test_followers_are_paged_by_keyset_newest_first(client: httpx.AsyncClient, conn) -> None:
     urls = Urls(BASE)
     group = await create_group(conn, urls, "big")
     await conn.execute(
@@ -161,19 +161,19 @@ async def test_followers_are_paged_by_keyset_newest_first(client: httpx.AsyncCli
     assert back["orderedItems"] == seen[:20]
 
 
-async def test_closed_group_followers_show_only_a_count(client: httpx.AsyncClient, group) -> None:  # type: ignore[no-untyped-def]
+async def test_closed_group_followers_show_only_a_count(client: httpx.AsyncClient, group) -> None:
     doc = (await client.get("/groups/garden/followers", headers=AS2)).json()
     assert doc["totalItems"] == 0
     assert "first" not in doc
     assert "orderedItems" not in doc
 
 
-async def test_bad_page_cursor_is_400(client: httpx.AsyncClient, group) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_page_cursor_is_400(client: httpx.AsyncClient, group) -> None:
     response = await client.get("/users/mod/outbox?page=true&max_id=abc", headers=AS2)
     assert response.status_code == 400
 
 
-async def test_empty_outbox_is_a_valid_collection(client: httpx.AsyncClient, group) -> None:  # type: ignore[no-untyped-def]
+async def test_empty_outbox_is_a_valid_collection(client: httpx.AsyncClient, group) -> None:
     doc = (await client.get("/groups/garden/outbox", headers=AS2)).json()
     assert doc["totalItems"] == 0
     page = (await client.get(doc["first"], headers=AS2)).json()

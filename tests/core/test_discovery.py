@@ -11,13 +11,13 @@ BASE = "https://social.test"
 
 
 @pytest.fixture
-async def community(client: httpx.AsyncClient, conn) -> None:  # type: ignore[no-untyped-def]
+async def community(client: httpx.AsyncClient, conn) -> None:
     urls = Urls(BASE)
     await create_group(conn, urls, "Neighbours", title="The Neighbours")
     await create_user(conn, urls, "alice", password="correct horse battery")
 
 
-async def test_webfinger_round_trips_to_the_actor(client: httpx.AsyncClient, community) -> None:  # type: ignore[no-untyped-def]
+async def test_webfinger_round_trips_to_the_actor(client: httpx.AsyncClient, community) -> None:
     response = await client.get(
         "/.well-known/webfinger", params={"resource": "acct:neighbours@social.test"}
     )
@@ -54,7 +54,7 @@ async def test_webfinger_round_trips_to_the_actor(client: httpx.AsyncClient, com
 async def test_webfinger_finds_people_in_every_accepted_form(
     client: httpx.AsyncClient,
     community,
-    resource: str,  # type: ignore[no-untyped-def]
+    resource: str,
 ) -> None:
     response = await client.get("/.well-known/webfinger", params={"resource": resource})
     assert response.status_code == 200, response.text
@@ -93,7 +93,7 @@ async def test_webfinger_refuses_bad_or_unknown_resources_clearly(
     client: httpx.AsyncClient,
     community,
     resource: str,
-    status: int,  # type: ignore[no-untyped-def]
+    status: int,
 ) -> None:
     response = await client.get("/.well-known/webfinger", params={"resource": resource})
     assert response.status_code == status
@@ -114,7 +114,7 @@ async def test_host_meta_points_at_webfinger(client: httpx.AsyncClient) -> None:
 
 async def test_nodeinfo_counts_match_the_database(
     client: httpx.AsyncClient, community, conn
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     links = (await client.get("/.well-known/nodeinfo")).json()["links"]
     rels = {link["rel"]: link["href"] for link in links}
     assert rels["http://nodeinfo.diaspora.software/ns/schema/2.1"] == f"{BASE}/nodeinfo/2.1"

@@ -95,5 +95,5 @@ def test_serve_refuses_to_start_without_a_domain() -> None:
 
 
 def test_the_scheme_defaults_to_https() -> None:
-    settings = Settings(_env_file=None, domain="social.example")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, domain="social.example")
     assert settings.base_url == "https://social.example"

@@ -16,7 +16,7 @@ NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 KEY_ID = "https://a.example/actor#main-key"
 
 
-def verifying_app(public_pem: str, accept: Scheme | None, seen: list[httpx.Headers]):  # type: ignore[no-untyped-def]
+def verifying_app(public_pem: str, accept: Scheme | None, seen: list[httpx.Headers]):
     def handle(request: httpx.Request) -> httpx.Response:
         seen.append(request.headers.copy())  # the auth flow re-signs the same object
         result = verify_request(

@@ -387,7 +387,7 @@ def resign(
     if hasattr(key, "key_size"):
         raw, algorithm = key.sign(message, padding.PKCS1v15(), hashes.SHA256()), "rsa-sha256"
     else:
-        raw, algorithm = key.sign(message), "hs2019"  # type: ignore[call-arg]
+        raw, algorithm = key.sign(message), "hs2019"
     params = f'keyId="{KEY_ID}",algorithm="{algorithm}",headers="{" ".join(covered)}"'
     if created is not None:
         params += f",created={created}"

@@ -347,7 +347,7 @@ async def test_double_knock_falls_back_to_rfc9421_and_remembers(
     memory: InMemorySchemeMemory,
     rsa_pair: tuple[str, str],
 ) -> None:
-    server.route("/n", accepting_only("rfc9421", server, rsa_pair[1]))  # type: ignore[arg-type]
+    server.route("/n", accepting_only("rfc9421", server, rsa_pair[1]))
     await fetcher.fetch_document(server.url("/n"))
     assert [detect_scheme(r.headers) for r in server.received] == ["cavage", "rfc9421"]
     assert memory.schemes == {f"127.0.0.1:{server.port}": "rfc9421"}
@@ -364,7 +364,7 @@ async def test_double_knock_back_to_cavage(
 ) -> None:
     host = f"127.0.0.1:{server.port}"
     memory.schemes[host] = "rfc9421"
-    server.route("/n", accepting_only("cavage", server, rsa_pair[1]))  # type: ignore[arg-type]
+    server.route("/n", accepting_only("cavage", server, rsa_pair[1]))
     await fetcher.fetch_document(server.url("/n"))
     assert [detect_scheme(r.headers) for r in server.received] == ["rfc9421", "cavage"]
     assert memory.schemes[host] == "cavage"

@@ -110,7 +110,7 @@ class TestOurSignatures:
             if isinstance(public_pem_or_key, str)
             else public_pem_or_key
         )
-        return verify_request(method, url, headers, body, key, now)  # type: ignore[arg-type]
+        return verify_request(method, url, headers, body, key, now)
 
     def test_shape_of_a_post(self, mastodon_private_key: PrivateKey) -> None:
         headers = self.sign(mastodon_private_key)
@@ -155,10 +155,10 @@ class TestOurSignatures:
             f'"@signature-params": {params}'
         )
         raw = base64.b64decode(headers["Signature"].removeprefix("sig1=:").removesuffix(":"))
-        mastodon_private_key.public_key().verify(  # type: ignore[call-arg]
+        mastodon_private_key.public_key().verify(
             raw,
             base.encode(),
-            padding.PKCS1v15(),  # type: ignore[arg-type]
+            padding.PKCS1v15(),
             hashes.SHA256(),
         )
 

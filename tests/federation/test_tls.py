@@ -31,7 +31,7 @@ async def tls_server(ca: trustme.CA) -> AsyncIterator[tuple[LoopbackServer, list
     def remember_sni(_sock: object, name: str | None, _ctx: object) -> None:
         names.append(name)
 
-    context.sni_callback = remember_sni  # type: ignore[assignment]
+    context.sni_callback = remember_sni
     server = LoopbackServer(ssl_context=context)
     server.route("/hello", Reply(headers={"Content-Type": "text/plain"}, body=b"hello"))
     await server.start()

@@ -17,7 +17,7 @@ PUBLIC = ip_address("93.184.216.34")
 PUBLIC_2 = ip_address("93.184.216.35")
 
 
-def resolver(table: dict[str, list[str]]):  # type: ignore[no-untyped-def]
+def resolver(table: dict[str, list[str]]):
     async def resolve(host: str, port: int) -> Sequence[IPAddress]:
         if host not in table:
             raise OSError("no such host")
@@ -55,7 +55,7 @@ def guarded(recorder: Recorder, table: dict[str, list[str]], **kwargs: object) -
     return GuardedTransport(
         resolver=resolver(table),
         transport_factory=recorder.factory,
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 

@@ -27,7 +27,7 @@ LEMMY_HOSTS = {
 
 @pytest.fixture
 async def ctx(client: httpx.AsyncClient) -> AppContext:
-    context: AppContext = client.app.state.context  # type: ignore[attr-defined]
+    context: AppContext = client.app.state.context
     return context
 
 

@@ -56,8 +56,9 @@ async def remote_actor(
     )
     if software is not None:
         await conn.execute(
-            "INSERT INTO instances (domain, software_name, nodeinfo_fetched_at) VALUES ($1, $2, now())"
-            " ON CONFLICT (domain) DO UPDATE SET software_name = $2, nodeinfo_fetched_at = now()",
+            "INSERT INTO instances (domain, software_name, nodeinfo_fetched_at)"
+            " VALUES ($1, $2, now()) ON CONFLICT (domain)"
+            " DO UPDATE SET software_name = $2, nodeinfo_fetched_at = now()",
             stored.domain,
             software,
         )

@@ -11,13 +11,13 @@ from tests.inbox.support import fixture, post_signed
 pytestmark = pytest.mark.usefixtures("world")
 
 
-async def deliver(client, actor, activity):  # type: ignore[no-untyped-def]
+async def deliver(client, actor, activity):
     response = await post_signed(client, "/inbox", activity, actor)
     assert response.status_code == 202, response.text
     return activity
 
 
-async def join(client, ctx, actor) -> None:  # type: ignore[no-untyped-def]
+async def join(client, ctx, actor) -> None:
     await deliver(
         client,
         actor,
@@ -48,7 +48,7 @@ async def items(conn: asyncpg.Connection) -> dict[str, tuple[str, str | None]]:
     return {r["activity_uri"]: (r["state"], r["error"]) for r in rows}
 
 
-async def test_lemmy_follow_is_accepted_with_the_follow_embedded(client, ctx, world, conn) -> None:  # type: ignore[no-untyped-def]
+async def test_lemmy_follow_is_accepted_with_the_follow_embedded(client, ctx, world, conn) -> None:
     follow = fixture("lemmy/follow.json", LEMMY_HOSTS)
     await deliver(client, world.alpha, follow)
     await step(ctx)
@@ -57,12 +57,13 @@ async def test_lemmy_follow_is_accepted_with_the_follow_embedded(client, ctx, wo
     assert accept["actor"] == GROUP
     assert accept["object"]["id"] == follow["id"]
     assert accept["object"]["actor"] == world.alpha.uri
-    assert accept["to"] == [world.alpha.uri] and "cc" in accept
+    assert accept["to"] == [world.alpha.uri]
+    assert "cc" in accept
 
 
 async def test_mastodon_follow_of_a_closed_group_waits_for_a_moderator(
     client, ctx, world, conn
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from outbox.actions import answer_request
 
     await conn.execute("UPDATE actors SET manually_approves_followers = true WHERE uri = $1", GROUP)
@@ -88,7 +89,7 @@ async def test_mastodon_follow_of_a_closed_group_waits_for_a_moderator(
 
 async def test_lemmy_page_from_a_member_is_stored_and_announced_in_both_forms(
     client, ctx, world, conn
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     await join(client, ctx, world.alpha)
     create = fixture("lemmy/create_page.json", LEMMY_HOSTS)
     raw = orjson.dumps(create)
@@ -103,7 +104,8 @@ async def test_lemmy_page_from_a_member_is_stored_and_announced_in_both_forms(
     body = wrapped["body"]
     assert body.endswith(',"object":' + raw.decode() + "}"), "FEP-1b12: the Create, byte-exact"
     envelope = orjson.loads(body)
-    assert envelope["to"] and envelope["cc"] == [f"{GROUP}/followers"]
+    assert envelope["to"]
+    assert envelope["cc"] == [f"{GROUP}/followers"]
     assert envelope["audience"] == GROUP
     boost = (await announces(conn, "boost"))[-1]
     assert orjson.loads(boost["body"])["object"] == f"{LEMMY}/post/1"
@@ -111,7 +113,7 @@ async def test_lemmy_page_from_a_member_is_stored_and_announced_in_both_forms(
 
 async def test_mastodon_note_mentioning_the_group_gets_a_title_from_its_first_line(
     client, ctx, world, conn
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     await join(client, ctx, world.felix)
     create = fixture(
         "mastodon/create_note.json",
@@ -134,7 +136,7 @@ async def test_mastodon_note_mentioning_the_group_gets_a_title_from_its_first_li
 
 async def test_a_reply_in_a_thread_belongs_to_the_group_and_is_not_boosted(
     client, ctx, world, conn
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     await join(client, ctx, world.alpha)
     await deliver(client, world.alpha, fixture("lemmy/create_page.json", LEMMY_HOSTS))
     comment = fixture("lemmy/create_note.json", LEMMY_HOSTS)
@@ -151,7 +153,7 @@ async def test_a_reply_in_a_thread_belongs_to_the_group_and_is_not_boosted(
 
 async def test_a_non_member_gets_a_reject_and_nothing_is_announced(
     client, ctx, world, conn
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     create = fixture("lemmy/create_page.json", LEMMY_HOSTS)
     await deliver(client, world.alpha, create)
     await step(ctx)
@@ -164,7 +166,7 @@ async def test_a_non_member_gets_a_reject_and_nothing_is_announced(
 
 async def test_moderators_only_groups_refuse_threads_but_take_replies(
     client, ctx, world, conn
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     await join(client, ctx, world.alpha)
     await conn.execute("UPDATE actors SET posting_policy = 'moderators' WHERE uri = $1", GROUP)
     await deliver(client, world.alpha, fixture("lemmy/create_page.json", LEMMY_HOSTS))
@@ -177,7 +179,7 @@ async def test_moderators_only_groups_refuse_threads_but_take_replies(
 
 async def test_votes_and_their_undo_are_announced_to_fep1b12_followers(
     client, ctx, world, conn
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     await join(client, ctx, world.alpha)
     await deliver(client, world.alpha, fixture("lemmy/create_page.json", LEMMY_HOSTS))
     like = fixture("lemmy/like_note.json", LEMMY_HOSTS)
@@ -203,14 +205,15 @@ async def test_votes_and_their_undo_are_announced_to_fep1b12_followers(
 
 async def test_the_author_deletes_and_both_kinds_of_follower_hear_of_it(
     client, ctx, world, conn
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     await join(client, ctx, world.alpha)
     await deliver(client, world.alpha, fixture("lemmy/create_page.json", LEMMY_HOSTS))
     delete = fixture("lemmy/delete_page.json", LEMMY_HOSTS)
     await deliver(client, world.alpha, delete)
     await step(ctx)
     post = await conn.fetchrow("SELECT * FROM posts")
-    assert post["deleted_at"] is not None and post["content_html"] == ""
+    assert post["deleted_at"] is not None
+    assert post["content_html"] == ""
     inner = [orjson.loads(a["body"])["object"]["type"] for a in await announces(conn, "fep1b12")]
     assert inner == ["Create", "Delete"]
     undo = orjson.loads(await conn.fetchval("SELECT body FROM activities WHERE type = 'Undo'"))
@@ -226,7 +229,7 @@ async def test_the_author_deletes_and_both_kinds_of_follower_hear_of_it(
 
 async def test_forged_delete_and_update_of_someone_elses_post_are_refused(
     client, ctx, world, conn
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     await join(client, ctx, world.alpha)
     await join(client, ctx, world.felix)
     await deliver(client, world.alpha, fixture("lemmy/create_page.json", LEMMY_HOSTS))
@@ -254,14 +257,15 @@ async def test_forged_delete_and_update_of_someone_elses_post_are_refused(
     await deliver(client, world.felix, forged_update)
     await step(ctx)
     post = await conn.fetchrow("SELECT * FROM posts")
-    assert post["deleted_at"] is None and post["title"] == "test post"
+    assert post["deleted_at"] is None
+    assert post["title"] == "test post"
     assert await announces(conn) == before
     outcome = await items(conn)
     assert outcome[f"{MASTODON}/d/1"] == ("ignored", "only the author may delete a post")
     assert outcome[f"{MASTODON}/u/1"][0] in ("ignored", "received")
 
 
-async def test_undo_of_someone_elses_follow_is_refused(client, ctx, world, conn) -> None:  # type: ignore[no-untyped-def]
+async def test_undo_of_someone_elses_follow_is_refused(client, ctx, world, conn) -> None:
     await join(client, ctx, world.alpha)
     follow_id = await conn.fetchval("SELECT activity_uri FROM follows")
     undo = {
@@ -283,7 +287,7 @@ async def test_undo_of_someone_elses_follow_is_refused(client, ctx, world, conn)
 
 async def test_an_embedded_object_claiming_another_origin_is_not_trusted(
     client, ctx, world, conn
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     await join(client, ctx, world.alpha)
     create = fixture("lemmy/create_page.json", LEMMY_HOSTS)
     create["object"]["id"] = "https://victim.invalid/post/1"
@@ -294,7 +298,7 @@ async def test_an_embedded_object_claiming_another_origin_is_not_trusted(
     assert await announces(conn) == []
 
 
-async def test_unknown_types_are_recorded_as_ignored(client, ctx, world, conn) -> None:  # type: ignore[no-untyped-def]
+async def test_unknown_types_are_recorded_as_ignored(client, ctx, world, conn) -> None:
     activity = {"id": f"{LEMMY}/x/1", "type": "Wave", "actor": world.alpha.uri, "object": GROUP}
     await deliver(client, world.alpha, activity)
     await step(ctx)

@@ -14,7 +14,7 @@ ALPHA = "https://ds9.lemmy.example/u/alpha"
 
 
 @pytest.fixture
-async def world(client: httpx.AsyncClient, conn: asyncpg.Connection):  # type: ignore[no-untyped-def]
+async def world(client: httpx.AsyncClient, conn: asyncpg.Connection):
     await create_group(conn, Urls(BASE), "main")
     alpha = await remote_actor(conn, ALPHA)
     mallory = await remote_actor(conn, "https://evil.example/u/mallory")
@@ -35,7 +35,7 @@ async def queued(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     return list(await conn.fetch("SELECT * FROM inbox_items ORDER BY id"))
 
 
-async def test_a_verified_activity_is_queued_and_answered_202(client, world, conn) -> None:  # type: ignore[no-untyped-def]
+async def test_a_verified_activity_is_queued_and_answered_202(client, world, conn) -> None:
     alpha, _ = world
     response = await post_signed(client, "/inbox", follow(), alpha)
     assert response.status_code == 202, response.text
@@ -46,14 +46,14 @@ async def test_a_verified_activity_is_queued_and_answered_202(client, world, con
     assert orjson.loads(items[0]["body"]) == follow()
 
 
-async def test_the_same_activity_twice_is_queued_once(client, world, conn) -> None:  # type: ignore[no-untyped-def]
+async def test_the_same_activity_twice_is_queued_once(client, world, conn) -> None:
     alpha, _ = world
     for _ in range(3):
         assert (await post_signed(client, "/groups/main/inbox", follow(), alpha)).status_code == 202
     assert len(await queued(conn)) == 1
 
 
-async def test_the_ld_json_content_type_is_accepted(client, world, conn) -> None:  # type: ignore[no-untyped-def]
+async def test_the_ld_json_content_type_is_accepted(client, world, conn) -> None:
     alpha, _ = world
     ld = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
     response = await post_signed(client, "/inbox", follow(), alpha, content_type=ld)
@@ -62,7 +62,7 @@ async def test_the_ld_json_content_type_is_accepted(client, world, conn) -> None
 
 async def test_signer_other_than_the_actor_is_401_and_nothing_is_stored(
     client, world, conn
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _, mallory = world
     response = await post_signed(client, "/inbox", follow(), mallory)
     assert response.status_code == 401
@@ -70,7 +70,7 @@ async def test_signer_other_than_the_actor_is_401_and_nothing_is_stored(
     assert await queued(conn) == []
 
 
-async def test_a_bad_signature_is_401(client, world, conn) -> None:  # type: ignore[no-untyped-def]
+async def test_a_bad_signature_is_401(client, world, conn) -> None:
     alpha, _ = world
     body = orjson.dumps(follow())
     headers = signed_headers(f"{BASE}/inbox", body, alpha)
@@ -86,7 +86,7 @@ async def test_a_bad_signature_is_401(client, world, conn) -> None:  # type: ign
     assert await queued(conn) == []
 
 
-async def test_a_key_of_an_unknown_actor_that_cannot_be_fetched_is_401(client, world, conn) -> None:  # type: ignore[no-untyped-def]
+async def test_a_key_of_an_unknown_actor_that_cannot_be_fetched_is_401(client, world, conn) -> None:
     alpha, _ = world
     stranger = "https://unknown.invalid/u/x"
     response = await post_signed(
@@ -118,7 +118,7 @@ async def test_a_key_of_an_unknown_actor_that_cannot_be_fetched_is_401(client, w
         (orjson.dumps(follow()), "text/plain", 415, "activity+json"),
     ],
 )
-async def test_malformed_requests_get_a_clear_4xx(  # type: ignore[no-untyped-def]
+async def test_malformed_requests_get_a_clear_4xx(
     client, world, conn, body: bytes, content_type: str, status: int, needle: str
 ) -> None:
     response = await client.post("/inbox", content=body, headers={"Content-Type": content_type})
@@ -127,7 +127,7 @@ async def test_malformed_requests_get_a_clear_4xx(  # type: ignore[no-untyped-de
     assert await queued(conn) == []
 
 
-async def test_deeply_nested_json_is_400(client, world) -> None:  # type: ignore[no-untyped-def]
+async def test_deeply_nested_json_is_400(client, world) -> None:
     nested: dict[str, object] = {"a": 1}
     for _ in range(80):
         nested = {"a": nested}
@@ -139,7 +139,7 @@ async def test_deeply_nested_json_is_400(client, world) -> None:  # type: ignore
     assert "nested" in response.json()["error"]
 
 
-async def test_an_oversized_body_is_413(client, world, conn) -> None:  # type: ignore[no-untyped-def]
+async def test_an_oversized_body_is_413(client, world, conn) -> None:
     alpha, _ = world
     big = {**follow(), "padding": "x" * 1_100_000}
     response = await post_signed(client, "/inbox", big, alpha)
@@ -147,7 +147,7 @@ async def test_an_oversized_body_is_413(client, world, conn) -> None:  # type: i
     assert await queued(conn) == []
 
 
-async def test_an_unknown_actor_inbox_is_404(client, world) -> None:  # type: ignore[no-untyped-def]
+async def test_an_unknown_actor_inbox_is_404(client, world) -> None:
     alpha, _ = world
     response = await post_signed(client, "/groups/nobody/inbox", follow(), alpha)
     assert response.status_code == 404
@@ -155,13 +155,13 @@ async def test_an_unknown_actor_inbox_is_404(client, world) -> None:  # type: ig
     assert wrong_kind.status_code == 404
 
 
-async def test_a_blocked_domain_is_403(client, world, conn) -> None:  # type: ignore[no-untyped-def]
+async def test_a_blocked_domain_is_403(client, world, conn) -> None:
     alpha, _ = world
 
     async def policy(host: str) -> bool:
         return host != "ds9.lemmy.example"
 
-    client.app.state.context.is_domain_allowed = policy  # type: ignore[attr-defined]
+    client.app.state.context.is_domain_allowed = policy
     response = await post_signed(client, "/inbox", follow(), alpha)
     assert response.status_code == 403
     assert await queued(conn) == []
@@ -169,7 +169,7 @@ async def test_a_blocked_domain_is_403(client, world, conn) -> None:  # type: ig
 
 async def test_an_unknown_account_deleting_itself_is_acknowledged_and_ignored(
     client, world, conn
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     alpha, _ = world
     gone = "https://gone.invalid/u/x"
     delete = {"id": gone + "#delete", "type": "Delete", "actor": gone, "object": gone}
