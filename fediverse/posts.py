@@ -184,3 +184,12 @@ async def attach_to_group(conn: Conn, post: Post, group: Actor) -> Post:
 async def already_announced(conn: Conn, group: Actor, inner_uri: str) -> bool:
     """Whether ``group`` already re-shared the activity ``inner_uri`` (handlers are re-run)."""
     return bool(await conn.fetchval(Q["find_group_announce_of"], group.id, inner_uri))
+
+
+async def recent_threads(conn: Conn, group: Actor, limit: int) -> list[asyncpg.Record]:
+    """The group's latest top-level posts with their authors and reply counts."""
+    return list(await conn.fetch(Q["group_recent_threads"], group.id, limit))
+
+
+async def pinned_post_uris(conn: Conn, group: Actor) -> list[str]:
+    return [row["uri"] for row in await conn.fetch(Q["pinned_posts"], group.id)]
