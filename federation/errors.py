@@ -1,0 +1,121 @@
+"""The one exception root of ``federation`` and the typed fetch failures.
+
+Expected verification failures are *values* (see :mod:`federation.reasons`); exceptions are
+kept for failures of I/O and for misuse. The tree::
+
+    FederationError                 reason, url, detail
+    ├── InvalidKey                  a PEM we cannot load, or an unsupported key type
+    ├── SigningError                a request we cannot sign (missing header, bad key type)
+    ├── InvalidHandle               "@name@host" that is not one
+    ├── VocabularyError             JSON that is not the Activity Streams 2.0 we expect
+    ├── ResolutionError             WebFinger / NodeInfo answered but without what we need
+    └── FetchError                  a GET that did not yield a usable document
+        ├── Gone                    410
+        ├── NotFound                404
+        ├── Unauthorized            401 / 403
+        ├── Unavailable             5xx, 429, connection and TLS failures
+        ├── UnexpectedStatus        any other non-2xx answer
+        ├── NotAnObject             wrong content type, not a JSON object, too deep, id mismatch
+        ├── RefusedAddress          SSRF guard: the host resolves to a refused address
+        ├── TooLarge                body past the byte limit
+        ├── FetchTimeout            connect/read/total timeout
+        └── TooManyRedirects        more hops than allowed
+
+Every error carries a short machine-readable ``reason`` and, where it applies, the ``url``.
+"""
+
+from __future__ import annotations
+
+
+class FederationError(Exception):
+    """Root of every exception raised by :mod:`federation`."""
+
+    def __init__(self, reason: str, *, url: str | None = None, detail: str | None = None) -> None:
+        self.reason = reason
+        self.url = url
+        self.detail = detail
+        parts = [reason]
+        if url is not None:
+            parts.append(f"url={url}")
+        if detail:
+            parts.append(detail)
+        super().__init__(": ".join(parts))
+
+
+class InvalidKey(FederationError):
+    """A key that cannot be loaded or is of a type we do not support."""
+
+
+class SigningError(FederationError):
+    """A request that cannot be signed as asked (a programming error on our side)."""
+
+
+class InvalidHandle(FederationError):
+    """A string that is not an ``acct:`` handle (RFC 7565)."""
+
+
+class VocabularyError(FederationError):
+    """JSON that does not validate as the Activity Streams 2.0 type we expected."""
+
+
+class ResolutionError(FederationError):
+    """A discovery document (WebFinger JRD, NodeInfo) without the link or field we need."""
+
+
+class FetchError(FederationError):
+    """A GET of a remote resource that did not yield a usable document."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        url: str | None = None,
+        detail: str | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(reason, url=url, detail=detail)
+        self.status = status
+
+
+class Gone(FetchError):
+    """The remote answered 410: the resource was deleted and will not come back."""
+
+
+class NotFound(FetchError):
+    """The remote answered 404."""
+
+
+class Unauthorized(FetchError):
+    """The remote answered 401 or 403 (even after the double-knock)."""
+
+
+class Unavailable(FetchError):
+    """5xx, 429, or no usable connection: worth trying again later."""
+
+
+class UnexpectedStatus(FetchError):
+    """A non-2xx status that none of the other classes describes."""
+
+
+class NotAnObject(FetchError):
+    """The body is not an acceptable JSON object (type, shape, depth, or id)."""
+
+
+class RefusedAddress(FetchError):
+    """The SSRF guard refused an address the host resolved to."""
+
+    def __init__(self, reason: str, *, url: str | None = None, address: str | None = None) -> None:
+        super().__init__(reason, url=url, detail=f"address={address}" if address else None)
+        self.address = address
+
+
+class TooLarge(FetchError):
+    """The body grew past the configured byte limit."""
+
+
+class FetchTimeout(FetchError):
+    """A connect, read or total timeout expired."""
+
+
+class TooManyRedirects(FetchError):
+    """More redirects than the configured maximum."""
