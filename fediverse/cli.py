@@ -18,6 +18,7 @@ from fediverse.names import InvalidName
 from fediverse.settings import Settings, SettingsError, load_settings
 from fediverse.storage.database import DatabaseError
 from fediverse.storage.embedded import EmbeddedPostgresError
+from outbox.errors import OutboxError
 
 app = typer.Typer(
     help="A federated ActivityPub community server.",
@@ -32,6 +33,7 @@ app.add_typer(user_app, name="user")
 
 EXPECTED_ERRORS = (
     FediverseError,
+    OutboxError,
     InvalidName,
     SettingsError,
     DatabaseError,
@@ -155,6 +157,9 @@ def user_list() -> None:
 
     for line in run(list_actors_command(load_settings(), "Person")):
         typer.echo(line)
+
+
+import fediverse.cli_deliveries  # noqa: E402, F401  (registers `worker` and `deliveries`)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uvicorn
 
-from fediverse.app import create_app
+from fediverse.app import Starter, create_app
 from fediverse.logs import setup_logging
 from fediverse.settings import Settings
 
@@ -23,6 +23,10 @@ def run_server(settings: Settings, *, demo: bool = False) -> None:
     )
 
 
-def default_starters(settings: Settings) -> list:  # type: ignore[type-arg]
-    """Background workers run in-process by `serve` (inbox and delivery, once they exist)."""
-    return []
+def default_starters(settings: Settings) -> list[Starter]:
+    """Background workers run in-process by `serve`, unless FEDIVERSE_RUN_WORKERS=false."""
+    if not settings.run_workers:
+        return []
+    from fediverse.worker import start_delivery_worker
+
+    return [start_delivery_worker]

@@ -118,7 +118,7 @@ class Settings(BaseSettings):
         default=15.0, gt=0, le=300, description="Total time one delivery request may take."
     )
     delivery_visibility_seconds: float = Field(
-        default=120.0, ge=10, description="A claim not finished by then is taken back."
+        default=120.0, ge=1, description="A claim not finished by then is taken back."
     )
     delivery_max_attempts: int = Field(
         default=17, ge=1, le=50, description="Attempts before a delivery is given up."
@@ -163,6 +163,15 @@ class Settings(BaseSettings):
     def _check_data_dir(self) -> Settings:
         if self.data_dir.exists() and not self.data_dir.is_dir():
             raise ValueError(f"FEDIVERSE_DATA_DIR {self.data_dir} exists and is not a directory")
+        return self
+
+    @model_validator(mode="after")
+    def _check_delivery_times(self) -> Settings:
+        if self.delivery_visibility_seconds <= self.delivery_timeout_seconds:
+            raise ValueError(
+                "FEDIVERSE_DELIVERY_VISIBILITY_SECONDS must be longer than "
+                "FEDIVERSE_DELIVERY_TIMEOUT_SECONDS, or live workers would deliver twice"
+            )
         return self
 
     @property
