@@ -24,6 +24,8 @@ class WorkerConfig:
     max_attempts: int = MAX_ATTEMPTS
     signing_threads: int = field(default_factory=lambda: os.cpu_count() or 2)
     sign_chunk: int = 16
+    #: finished rows (delivered, rejected, failed) are kept this long for the admin
+    keep_finished_days: int = 7
     allow_list: Sequence[Network] = ()
     host_policy: HostPolicy = field(default_factory=HostPolicy)
 

@@ -102,6 +102,11 @@ async def release_stale_claims(conn: Conn, visibility_seconds: float) -> int:
     return int(status.rsplit(" ", 1)[-1])
 
 
+async def purge_finished(conn: Conn, days: int) -> int:
+    status = await conn.execute(Q["purge_finished"], days)
+    return int(status.rsplit(" ", 1)[-1])
+
+
 async def claim(conn: Conn, limit: int, policy: HostPolicy) -> list[Claimed]:
     token = new_token()
     rows = await conn.fetch(

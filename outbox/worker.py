@@ -155,6 +155,7 @@ class DeliveryWorker:
             self._stale_checked = now
             async with self.pool.acquire() as conn:
                 released = await queue.release_stale_claims(conn, self.config.visibility_seconds)
+                await queue.purge_finished(conn, self.config.keep_finished_days)
             if released:
                 log.warning("took back %d stale delivery claim(s)", released)
 

@@ -70,3 +70,10 @@ WHERE id = ANY($1::bigint[]) AND claim_token = ANY($2::bigint[]) AND state = 'cl
 INSERT INTO delivery_gone_inboxes (inbox_uri, host)
 SELECT * FROM unnest($1::text[], $2::text[])
 ON CONFLICT (inbox_uri) DO NOTHING
+
+-- name: purge_finished
+-- Finished rows older than $1 days go, a bounded slice at a time.
+DELETE FROM deliveries
+WHERE id IN (SELECT id FROM deliveries
+             WHERE finished_at < now() - make_interval(days => $1)
+             LIMIT 10000)
