@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 import httptools
 
+from federation.addresses import classify_address
 from outbox.errors import TransportError
 from outbox.policy import Failure
 
@@ -45,13 +46,8 @@ class Response:
 
 
 def is_address_allowed(address: str, allow_list: Sequence[Network]) -> bool:
-    """Public unicast addresses, or any address an allow-list network contains (DESIGN §5)."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if any(ip in network for network in allow_list):
-        return True
-    return ip.is_global and not ip.is_multicast
+    """The SSRF rule of DESIGN.md §5, as ``federation.addresses`` decides it."""
+    return classify_address(address.split("%", 1)[0], allow_list) is None
 
 
 class _Connection(asyncio.Protocol):

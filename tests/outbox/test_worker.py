@@ -176,3 +176,22 @@ async def test_failing_on_enough_days_makes_a_host_unavailable(
         "failed",
     ]  # everything queued for it is given up, the retry too
     assert await send_activity(conn, group, note(group, 9), to_inboxes=[sink.inbox(0)]) == 0
+
+
+async def test_private_addresses_are_refused_unless_allowed(
+    conn: asyncpg.Connection,
+    pool: asyncpg.Pool,
+    sink: Sink,
+    group: Actor,
+    worker_config: WorkerConfig,
+) -> None:
+    await send_activity(conn, group, note(group), to_inboxes=[sink.inbox(0)])
+    worker = DeliveryWorker(pool, dataclasses.replace(worker_config, allow_list=()))
+    try:
+        assert await worker.run_once() == 1
+    finally:
+        worker.close()
+    row = (await _rows(conn))[sink.host(0)]
+    assert row["state"] == "rejected"
+    assert "refused address" in row["last_error"]
+    assert sink.received() == []
