@@ -157,6 +157,9 @@ def user_list() -> None:
         typer.echo(line)
 
 
+import fediverse.cli_deliveries  # noqa: E402, F401  (registers `worker` and `deliveries`)
+
+
 def main() -> None:
     app()
 

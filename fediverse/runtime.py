@@ -14,7 +14,7 @@ from fediverse import __version__
 from fediverse.actors import ensure_instance_actor, get_local_key
 from fediverse.context import AppContext
 from fediverse.remote import RemoteActors
-from fediverse.settings import Settings
+from fediverse.settings import Settings, SettingsError
 from fediverse.storage.database import DatabaseError, connect, create_pool
 from fediverse.storage.embedded import EmbeddedPostgres
 from fediverse.storage.migrations import applied_versions, migrate, pending_migrations
@@ -105,3 +105,15 @@ async def open_remote(ctx: AppContext) -> RemoteActors:
         SigningIdentity.from_pem(key.key_id, key.private_key_pem),
     )
     return RemoteActors(ctx.pool, fetcher, ctx.urls, scheme=settings.scheme)
+
+
+async def served_urls(settings: Settings, database_url: str) -> Urls:
+    """The public URLs: from the settings, else those the database was first served with."""
+    urls = Urls(settings.base_url) if settings.domain else await stored_urls(database_url)
+    if urls is None:
+        raise SettingsError(
+            "FEDIVERSE_DOMAIN is not set and this database has never been served: "
+            "set FEDIVERSE_DOMAIN (and run `fediverse migrate`) first"
+        )
+    await prepare_database(database_url, urls, apply_migrations=False)
+    return urls

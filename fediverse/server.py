@@ -29,4 +29,6 @@ def default_starters(settings: Settings) -> list[Starter]:
     """Background workers run in-process by `serve` (unless FEDIVERSE_RUN_WORKERS=false)."""
     if not settings.run_workers:
         return []
-    return [inbox_starter()]
+    from fediverse.worker import start_delivery_worker
+
+    return [inbox_starter(), start_delivery_worker]

@@ -105,6 +105,36 @@ class Settings(BaseSettings):
     run_workers: bool = Field(
         default=True, description="Run inbox and delivery workers inside `serve`."
     )
+    delivery_concurrency: int = Field(
+        default=1024, ge=1, description="Deliveries in flight per worker process."
+    )
+    delivery_batch_size: int = Field(
+        default=256, ge=1, le=10_000, description="Delivery rows claimed per query."
+    )
+    delivery_host_connections: int = Field(
+        default=4, ge=1, le=64, description="Requests in flight to one host, per process."
+    )
+    delivery_timeout_seconds: float = Field(
+        default=15.0, gt=0, le=300, description="Total time one delivery request may take."
+    )
+    delivery_visibility_seconds: float = Field(
+        default=120.0, ge=1, description="A claim not finished by then is taken back."
+    )
+    delivery_max_attempts: int = Field(
+        default=17, ge=1, le=50, description="Attempts before a delivery is given up."
+    )
+    delivery_breaker_failures: int = Field(
+        default=5, ge=1, description="Failures in a row that pause a host (circuit breaker)."
+    )
+    delivery_breaker_pause_seconds: float = Field(
+        default=30.0, gt=0, description="First pause of a host; doubles up to an hour."
+    )
+    delivery_unavailable_days: int = Field(
+        default=7, ge=1, description="Distinct failing days before a host is unavailable."
+    )
+    delivery_signing_threads: int = Field(
+        default=0, ge=0, le=64, description="Threads that sign deliveries; 0 = one per core."
+    )
     log_format: Literal["text", "json"] = Field(default="text", description="Log line format.")
     log_level: str = Field(default="INFO", description="Python log level name.")
 
@@ -133,6 +163,15 @@ class Settings(BaseSettings):
     def _check_data_dir(self) -> Settings:
         if self.data_dir.exists() and not self.data_dir.is_dir():
             raise ValueError(f"FEDIVERSE_DATA_DIR {self.data_dir} exists and is not a directory")
+        return self
+
+    @model_validator(mode="after")
+    def _check_delivery_times(self) -> Settings:
+        if self.delivery_visibility_seconds <= self.delivery_timeout_seconds:
+            raise ValueError(
+                "FEDIVERSE_DELIVERY_VISIBILITY_SECONDS must be longer than "
+                "FEDIVERSE_DELIVERY_TIMEOUT_SECONDS, or live workers would deliver twice"
+            )
         return self
 
     @property

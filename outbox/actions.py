@@ -188,8 +188,7 @@ async def _send(
     conn: Conn, sender: Actor, activity: dict[str, Any], audience: Audience, *, public: bool
 ) -> None:
     await send(
-        conn, sender, orjson.dumps(activity).decode(), kind=activity["type"],
-        uri=activity["id"], object_uri=_object_uri(activity), audience=audience, public=public,
+        conn, sender, orjson.dumps(activity).decode(), audience=audience, public=public,
     )  # fmt: skip
 
 

@@ -35,7 +35,5 @@ async def handle(ctx: AppContext, rx: Received) -> str:
             raise Refused("banned from the group")
         await conn.execute(QC["upsert_vote"], voter.id, post.id, rx.activity_type, rx.activity_uri)
         if group is not None and group.local and rx.via_group_uri is None:
-            await announce_wrapped(
-                conn, ctx.urls, group, rx.body, kind=rx.activity_type, inner_uri=rx.activity_uri
-            )
+            await announce_wrapped(conn, ctx.urls, group, rx.body)
     return f"{rx.activity_type.lower()} recorded"
