@@ -15,7 +15,7 @@ import pytest
 
 from outbox import send_activity
 from tests.helpers import clean_env
-from tests.outbox.support import Sink, add_sink_followers, make_group, note
+from tests.outbox.support import BASE_URL, Sink, add_sink_followers, make_group, note
 
 pytestmark = pytest.mark.slow
 
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.slow
 def start_worker(database_url: str, cwd: Path, **settings: str) -> subprocess.Popen[bytes]:
     env = clean_env(
         DATABASE_URL=database_url,
+        FEDIVERSE_DOMAIN=BASE_URL.split("://", 1)[1],
         FEDIVERSE_ALLOW_PRIVATE_ADDRESSES="127.0.0.0/8",
         FEDIVERSE_DATA_DIR=str(cwd / "data"),
         **{f"FEDIVERSE_{k.upper()}": v for k, v in settings.items()},
