@@ -7,11 +7,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from fediverse.groups import ensure_demo_group
+from fediverse.policy import DomainPolicy
 from fediverse.runtime import open_database, open_pool, prepare_database
 from fediverse.settings import Settings
 from fediverse.storage.migrations import pending_migrations
@@ -19,6 +21,8 @@ from fediverse.urls import Urls
 from fediverse.web import actors, pages, wellknown
 from fediverse.web.context import AppContext, context
 from fediverse.web.errors import EXCEPTION_HANDLERS
+from fediverse.web.metrics import token_route
+from fediverse.web.proxy import RequestContextMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +61,12 @@ def create_app(
         try:
             await prepare_database(database.url, urls, apply_migrations=True)
             pool = await open_pool(database.url)
-            ctx = AppContext(settings=settings, urls=urls, pool=pool)
+            ctx = AppContext(
+                settings=settings,
+                urls=urls,
+                pool=pool,
+                policy=DomainPolicy(settings.federation_mode),
+            )
             app.state.context = ctx
             if demo:
                 async with pool.acquire() as conn:
@@ -80,4 +89,12 @@ def create_app(
         *actors.routes,
         *pages.routes,
     ]
-    return Starlette(routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)
+    if settings.metrics_token is not None:
+        routes.append(token_route(settings.metrics_token.get_secret_value()))
+    middleware = [Middleware(RequestContextMiddleware, trusted_proxies=settings.trusted_proxies)]
+    return Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers=EXCEPTION_HANDLERS,
+    )

@@ -5,19 +5,15 @@ Every failure ends with one line on stderr and a non-zero exit, never a tracebac
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import sys
-from collections.abc import Callable, Coroutine
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
-from fediverse.errors import FediverseError
-from fediverse.names import InvalidName
-from fediverse.settings import Settings, SettingsError, load_settings
-from fediverse.storage.database import DatabaseError
-from fediverse.storage.embedded import EmbeddedPostgresError
+from fediverse.cli_domains import domain_app
+from fediverse.cli_status import status
+from fediverse.cli_support import command, run
+from fediverse.settings import Settings, load_settings
 
 app = typer.Typer(
     help="A federated ActivityPub community server.",
@@ -29,40 +25,8 @@ group_app = typer.Typer(help="Manage communities (groups).", no_args_is_help=Tru
 user_app = typer.Typer(help="Manage local people.", no_args_is_help=True)
 app.add_typer(group_app, name="group")
 app.add_typer(user_app, name="user")
-
-EXPECTED_ERRORS = (
-    FediverseError,
-    InvalidName,
-    SettingsError,
-    DatabaseError,
-    EmbeddedPostgresError,
-)
-
-T = TypeVar("T")
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
-    return typer.Exit(code)
-
-
-def command(func: Callable[..., T]) -> Callable[..., T]:
-    """Turn our expected errors into one line and exit status 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        try:
-            return func(*args, **kwargs)
-        except EXPECTED_ERRORS as exc:
-            raise fail(str(exc)) from None
-        except KeyboardInterrupt:
-            raise typer.Exit(130) from None
-
-    return wrapper
-
-
-def run(coro: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coro)
+app.add_typer(domain_app, name="domain")
+app.command()(status)
 
 
 @app.command()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from fediverse.actors import ensure_instance_actor
-from fediverse.settings import Settings
+from fediverse.settings import Settings, check_production
 from fediverse.storage.database import DatabaseError, connect, create_pool
 from fediverse.storage.embedded import EmbeddedPostgres
 from fediverse.storage.migrations import applied_versions, migrate, pending_migrations
@@ -36,6 +36,7 @@ class Database:
 
 def open_database(settings: Settings) -> Database:
     """``DATABASE_URL`` when set, else the embedded PostgreSQL under the data directory."""
+    check_production(settings)
     if settings.database_url:
         return Database(settings.database_url)
     embedded = EmbeddedPostgres(settings.data_dir / "postgres")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uvicorn
 
-from fediverse.app import create_app
+from fediverse.app import Starter, create_app
 from fediverse.logs import setup_logging
 from fediverse.settings import Settings
+from fediverse.web.metrics import start_metrics_port
 
 
 def run_server(settings: Settings, *, demo: bool = False) -> None:
@@ -17,12 +18,16 @@ def run_server(settings: Settings, *, demo: bool = False) -> None:
         host=settings.host,
         port=settings.port,
         log_config=None,
+        # fediverse.web.proxy alone reads forwarded headers, from trusted proxies only
         proxy_headers=False,
+        # our own access log (fediverse.access) carries the request id and the real client
+        access_log=False,
         server_header=False,
         timeout_graceful_shutdown=10,
     )
 
 
-def default_starters(settings: Settings) -> list:  # type: ignore[type-arg]
-    """Background workers run in-process by `serve` (inbox and delivery, once they exist)."""
-    return []
+def default_starters(settings: Settings) -> list[Starter]:
+    """What `serve` runs beside the web app: the metrics port, and (once they exist) the inbox
+    and delivery workers."""
+    return [start_metrics_port]

@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 from starlette.requests import Request
 
+from fediverse.policy import DomainPolicy
 from fediverse.settings import Settings
 from fediverse.urls import Urls
 
@@ -17,6 +18,8 @@ class AppContext:
     settings: Settings
     urls: Urls
     pool: asyncpg.Pool
+    # which domains we federate with: ask ``policy.is_domain_allowed(conn, host)``
+    policy: DomainPolicy
     # Services added by later layers (fetcher, delivery, …), keyed by name.
     services: dict[str, Any] = field(default_factory=dict)
 

@@ -1,0 +1,100 @@
+"""The health figures behind /readyz, `fediverse status` and the Prometheus gauges."""
+
+import asyncpg
+
+from fediverse.health import collect_health
+from fediverse.metrics import REGISTRY, apply_health
+from fediverse.policy import add_domain_rule
+from fediverse.storage.database import connect
+
+INSERT_ITEM = """
+    INSERT INTO inbox_items (activity_uri, activity_type, actor_uri, body, verified_by, state,
+                             received_at)
+    VALUES ($1, 'Create', 'https://remote.example/users/a', '{}', 'cavage', $2,
+            now() - make_interval(secs => $3))
+"""
+
+
+async def test_a_fresh_database_is_ready_with_empty_queues(conn: asyncpg.Connection) -> None:
+    report = await collect_health(conn)
+    assert report.ready
+    assert report.migrations_pending == 0
+    assert report.inbox is not None
+    assert report.inbox.by_state == {}
+    assert report.inbox.oldest_age_seconds is None
+    assert report.deliveries is None, "no delivery queue before the outbox's migration"
+    assert report.hosts is None
+    assert report.domain_rules == {"block": 0, "allow": 0}
+
+
+async def test_inbox_figures_count_states_and_the_oldest_waiting(
+    conn: asyncpg.Connection,
+) -> None:
+    await conn.execute(INSERT_ITEM, "https://r.example/1", "received", 90.0)
+    await conn.execute(INSERT_ITEM, "https://r.example/2", "processing", 30.0)
+    await conn.execute(INSERT_ITEM, "https://r.example/3", "failed", 5000.0)
+    await conn.execute(INSERT_ITEM, "https://r.example/4", "processed", 9000.0)
+    await add_domain_rule(conn, "bad.example", "block")
+    report = await collect_health(conn)
+    assert report.inbox is not None
+    assert report.inbox.by_state == {"received": 1, "processing": 1, "failed": 1, "processed": 1}
+    assert report.inbox.oldest_age_seconds is not None
+    assert 90 <= report.inbox.oldest_age_seconds < 200, "failed/processed items do not wait"
+    assert report.domain_rules == {"block": 1, "allow": 0}
+    apply_health(report)
+    assert REGISTRY.get_sample_value("fediverse_inbox_queue_items", {"state": "received"}) == 1
+    assert REGISTRY.get_sample_value("fediverse_inbox_queue_items", {"state": "ignored"}) == 0
+    assert REGISTRY.get_sample_value("fediverse_inbox_queue_oldest_age_seconds") >= 90
+    assert REGISTRY.get_sample_value("fediverse_domain_rules", {"kind": "block"}) == 1
+    assert REGISTRY.get_sample_value("fediverse_database_up") == 1
+
+
+async def test_delivery_and_host_figures_light_up_once_their_tables_exist(
+    conn: asyncpg.Connection,
+) -> None:
+    # The shape fediverse/sql/health.sql expects of the outbox's migration 0003.
+    await conn.execute(
+        "CREATE TABLE deliveries (id serial, state text, created_at timestamptz DEFAULT now())"
+    )
+    await conn.execute(
+        "CREATE TABLE delivery_hosts (host text, paused_until timestamptz,"
+        " unavailable_since timestamptz)"
+    )
+    await conn.execute(
+        "INSERT INTO deliveries (state, created_at) VALUES"
+        " ('pending', now() - interval '1 minute'), ('pending', now()), ('sent', now())"
+    )
+    await conn.execute(
+        "INSERT INTO delivery_hosts VALUES ('a.example', now() + interval '1 minute', NULL),"
+        " ('b.example', NULL, now() - interval '3 days'), ('c.example', NULL, NULL)"
+    )
+    report = await collect_health(conn)
+    assert report.deliveries is not None
+    assert report.deliveries.by_state == {"pending": 2, "sent": 1}
+    assert report.deliveries.oldest_age_seconds is not None
+    assert report.deliveries.oldest_age_seconds >= 60
+    assert report.hosts is not None
+    assert (report.hosts.paused, report.hosts.unavailable) == (1, 1)
+    apply_health(report)
+    assert REGISTRY.get_sample_value("fediverse_delivery_queue_items", {"state": "pending"}) == 2
+    assert REGISTRY.get_sample_value("fediverse_hosts", {"state": "unavailable"}) == 1
+
+
+async def test_a_delivery_table_of_another_shape_is_reported_missing_not_fatal(
+    conn: asyncpg.Connection,
+) -> None:
+    await conn.execute("CREATE TABLE deliveries (id serial, status text)")
+    await conn.execute("CREATE TABLE delivery_hosts (host text)")
+    report = await collect_health(conn)
+    assert report.deliveries is None
+    assert report.hosts is None
+    assert report.ready
+
+
+async def test_an_unmigrated_database_is_not_ready(empty_database_url: str) -> None:
+    async with connect(empty_database_url) as conn:
+        report = await collect_health(conn)
+    assert not report.ready
+    assert report.migrations_pending >= 3
+    assert report.inbox is None
+    assert report.domain_rules is None
