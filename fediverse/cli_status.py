@@ -31,22 +31,27 @@ async def gather_status(settings: Settings) -> tuple[HealthReport, str]:
         return unreachable(str(exc)), where
 
 
-def _age(seconds: float | None) -> str:
-    if seconds is None:
-        return "none waiting"
+def _age(seconds: float) -> str:
     if seconds < 120:
-        return f"oldest waiting {seconds:.0f}s"
+        return f"{seconds:.0f}s"
     if seconds < 7200:
-        return f"oldest waiting {seconds / 60:.0f}min"
-    return f"oldest waiting {seconds / 3600:.1f}h"
+        return f"{seconds / 60:.0f}min"
+    return f"{seconds / 3600:.1f}h"
 
 
-def _queue(figures: QueueFigures, waiting: tuple[str, ...]) -> str:
-    waits = sum(figures.count(state) for state in waiting)
+def describe_queue(figures: QueueFigures, waiting: tuple[str, ...]) -> str:
+    """``3 waiting, oldest 12s; 5 failed, 120 processed`` (or ``0 waiting (empty)``)."""
+    text = f"{sum(figures.count(state) for state in waiting)} waiting"
+    if figures.oldest_age_seconds is not None:
+        text += f", oldest {_age(figures.oldest_age_seconds)}"
     others = ", ".join(
-        f"{count} {state}" for state, count in sorted(figures.by_state.items()) if count
+        f"{count} {state}"
+        for state, count in sorted(figures.by_state.items())
+        if count and state not in waiting
     )
-    return f"{waits} waiting, {_age(figures.oldest_age_seconds)} ({others or 'empty'})"
+    if others:
+        return f"{text}; {others}"
+    return text if figures.by_state else f"{text} (empty)"
 
 
 def render_status(report: HealthReport, where: str, settings: Settings) -> list[str]:
@@ -60,9 +65,10 @@ def render_status(report: HealthReport, where: str, settings: Settings) -> list[
     else:
         lines.append("migrations: up to date")
     if report.inbox is not None:
-        lines.append("inbox queue: " + _queue(report.inbox, ("received", "processing")))
+        lines.append("inbox queue: " + describe_queue(report.inbox, ("received", "processing")))
     deliveries = report.deliveries
-    lines.append("delivery queue: " + (_queue(deliveries, ("pending",)) if deliveries else NOT_YET))
+    delivery_line = describe_queue(deliveries, ("pending",)) if deliveries else NOT_YET
+    lines.append("delivery queue: " + delivery_line)
     hosts = report.hosts
     lines.append(
         f"remote hosts: {hosts.paused} paused, {hosts.unavailable} unavailable"

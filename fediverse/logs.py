@@ -14,7 +14,12 @@ from datetime import UTC, datetime
 
 import orjson
 
-_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "asctime",
+    "color_message",  # uvicorn's coloured copy of the message
+    "request_tag",
+}
 
 # The id of the request (or job) being handled in this context; None outside any.
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)

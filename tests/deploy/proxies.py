@@ -83,7 +83,7 @@ def render_nginx_site(folder: Path, *, http_port: int, https_port: int, app_port
     site = replace_exactly(site, "/etc/letsencrypt/live/social.example/fullchain.pem", str(cert))
     site = replace_exactly(site, "/etc/letsencrypt/live/social.example/privkey.pem", str(key))
     site = replace_exactly(site, "server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
-    site = replace_exactly(site, "/var/cache/nginx/fediverse", str(folder / "cache"))
+    site = replace_exactly(site, "/var/cache/nginx-fediverse", str(folder / "cache"))
     site = replace_exactly(site, "listen [::]:80;\n", "")
     site = replace_exactly(site, "listen [::]:443 ssl http2;\n", "")
     site = replace_exactly(site, "listen 80;", f"listen 127.0.0.1:{http_port};")

@@ -67,7 +67,7 @@ def test_status_of_a_healthy_server(env: dict[str, str], tmp_path: Path) -> None
     out = done.stdout
     assert "database: reachable (postgresql://" in out
     assert "migrations: up to date" in out
-    assert "inbox queue: 0 waiting, none waiting (empty)" in out
+    assert "inbox queue: 0 waiting (empty)" in out
     assert "delivery queue: not available" in out
     assert "domain policy: blocklist, 1 blocked, 0 allowed" in out
     assert out.endswith("status: ready\n")

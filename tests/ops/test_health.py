@@ -98,3 +98,15 @@ async def test_an_unmigrated_database_is_not_ready(empty_database_url: str) -> N
     assert report.migrations_pending >= 3
     assert report.inbox is None
     assert report.domain_rules is None
+
+
+def test_queue_lines_of_status() -> None:
+    from fediverse.cli_status import describe_queue
+    from fediverse.health import QueueFigures
+
+    waiting = ("received", "processing")
+    assert describe_queue(QueueFigures({}, None), waiting) == "0 waiting (empty)"
+    figures = QueueFigures({"received": 2, "processed": 12, "ignored": 1, "failed": 0}, 3.2)
+    assert describe_queue(figures, waiting) == "2 waiting, oldest 3s; 1 ignored, 12 processed"
+    assert describe_queue(QueueFigures({"processed": 4}, None), waiting) == "0 waiting; 4 processed"
+    assert "oldest 2.0h" in describe_queue(QueueFigures({"received": 1}, 7200.0), waiting)
