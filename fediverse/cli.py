@@ -26,7 +26,6 @@ user_app = typer.Typer(help="Manage local people.", no_args_is_help=True)
 app.add_typer(group_app, name="group")
 app.add_typer(user_app, name="user")
 app.add_typer(domain_app, name="domain")
-app.command()(status)
 
 
 @app.command()
@@ -119,6 +118,9 @@ def user_list() -> None:
 
     for line in run(list_actors_command(load_settings(), "Person")):
         typer.echo(line)
+
+
+app.command()(status)
 
 
 def main() -> None:
