@@ -12,7 +12,14 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_DOMAIN = "localhost:8000"
@@ -22,6 +29,8 @@ _HOST_RE = re.compile(
 )
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Environment = Literal["development", "production"]
+FederationMode = Literal["blocklist", "allowlist"]
 
 
 class SettingsError(Exception):
@@ -137,18 +146,47 @@ class Settings(BaseSettings):
     )
     log_format: Literal["text", "json"] = Field(default="text", description="Log line format.")
     log_level: str = Field(default="INFO", description="Python log level name.")
+    env: Environment = Field(
+        default="development",
+        description="production refuses the embedded PostgreSQL unless explicitly allowed.",
+    )
+    allow_embedded_postgres: bool = Field(
+        default=False, description="Allow the embedded PostgreSQL although env is production."
+    )
+    trusted_proxies: Annotated[list[Network], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated CIDRs of reverse proxies whose X-Forwarded-* we believe.",
+    )
+    metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="Serve /metrics on this separate port."
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1", description="Address the separate metrics port binds to."
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="Bearer token that opens /metrics on the main port."
+    )
+    federation_mode: FederationMode = Field(
+        default="blocklist",
+        description="blocklist: federate with all but blocked domains; allowlist: only allowed.",
+    )
 
     @field_validator("domain")
     @classmethod
     def _check_domain(cls, value: str | None) -> str | None:
         return None if value is None or not value.strip() else parse_domain(value)
 
-    @field_validator("allow_private_addresses", mode="before")
+    @field_validator("allow_private_addresses", "trusted_proxies", mode="before")
     @classmethod
     def _split_cidrs(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("metrics_token", "metrics_port", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("database_url")
     @classmethod
@@ -207,12 +245,26 @@ def load_settings(
         if "scheme" not in settings.model_fields_set:
             updates["scheme"] = "http"
         settings = settings.model_copy(update=updates)
+    check_production(settings)
     if require_domain and settings.domain is None:
         raise SettingsError(
             "FEDIVERSE_DOMAIN is not set: set it to this server's public host, "
             "e.g. FEDIVERSE_DOMAIN=social.example (or use `make run` for local development)"
         )
     return settings
+
+
+def check_production(settings: Settings) -> None:
+    """Refuse the embedded PostgreSQL in production unless the settings explicitly allow it."""
+    if (
+        settings.env == "production"
+        and settings.database_url is None
+        and not settings.allow_embedded_postgres
+    ):
+        raise SettingsError(
+            "FEDIVERSE_ENV is production but DATABASE_URL is not set: set DATABASE_URL to your "
+            "PostgreSQL (or FEDIVERSE_ALLOW_EMBEDDED_POSTGRES=true to use the embedded one anyway)"
+        )
 
 
 def _describe(exc: ValidationError) -> str:

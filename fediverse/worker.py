@@ -26,7 +26,9 @@ log = logging.getLogger(__name__)
 async def start_delivery_worker(ctx: AppContext) -> Callable[[], Awaitable[None]]:
     """A starter for `serve`: the delivery loop as a task of the web server's event loop."""
     stop = asyncio.Event()
-    worker = DeliveryWorker(ctx.pool, WorkerConfig.from_settings(ctx.settings))
+    worker = DeliveryWorker(
+        ctx.pool, WorkerConfig.from_settings(ctx.settings), ctx.is_domain_allowed
+    )
     ctx.services["delivery"] = worker
     task = asyncio.create_task(_run_logged(worker, stop), name="delivery-worker")
 
@@ -49,7 +51,8 @@ async def run_worker_process(settings: Settings, stop: asyncio.Event) -> None:
             ctx.remote = await open_remote(ctx)
             log.info("inbox and delivery workers started")
             await asyncio.gather(
-                _run_logged(DeliveryWorker(pool, config), stop), InboxWorker(ctx).run(stop)
+                _run_logged(DeliveryWorker(pool, config, ctx.is_domain_allowed), stop),
+                InboxWorker(ctx).run(stop),
             )
         finally:
             if ctx.remote is not None:

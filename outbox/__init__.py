@@ -2,11 +2,11 @@
 
 Other packages call only these, inside their own transaction::
 
-    from outbox import send_activity, send_raw, mark_host_alive, is_delivery_allowed
+    from outbox import send_activity, send_raw, mark_host_alive
 
 See docs/delivery.md for the queue's states, the retry policy and the per-host rules.
 """
 
-from outbox.fanout import is_delivery_allowed, mark_host_alive, send_activity, send_raw
+from outbox.fanout import mark_host_alive, send_activity, send_raw
 
-__all__ = ["is_delivery_allowed", "mark_host_alive", "send_activity", "send_raw"]
+__all__ = ["mark_host_alive", "send_activity", "send_raw"]

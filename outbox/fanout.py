@@ -121,15 +121,6 @@ async def mark_host_alive(conn: Conn, host: str) -> None:
     await conn.execute(Q["mark_host_alive"], host.lower())
 
 
-def is_delivery_allowed(host: str) -> bool:
-    """Whether we may deliver to ``host`` at all: the seam for domain blocks.
-
-    Always ``True`` for now; the domain-policy branch will answer from its table. The worker
-    asks it for every claimed row, so a block applies to what is already queued too.
-    """
-    return True
-
-
 async def _has_local_recipients(
     conn: Conn,
     sender: Actor,

@@ -15,7 +15,7 @@ import logging
 import random
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
@@ -23,10 +23,10 @@ from typing import Any
 import asyncpg
 
 from federation.keys import load_private_key
+from fediverse.metrics import DeliveryOutcome, record_delivery
 from outbox import queue
 from outbox.config import WorkerConfig
 from outbox.errors import TransportError
-from outbox.fanout import is_delivery_allowed
 from outbox.http import HttpClients
 from outbox.policy import Attempt, Outcome, Verdict, classify_attempt
 from outbox.queue import Claimed, Finished
@@ -43,12 +43,30 @@ CHANNEL = "fediverse_deliveries"
 _ACTIVITY_CACHE_SIZE = 512
 
 
+_METRIC_OUTCOMES: dict[Verdict, DeliveryOutcome] = {
+    Verdict.DELIVERED: "delivered",
+    Verdict.GONE: "gone",
+    Verdict.RETRY: "retrying",
+    Verdict.REJECTED: "failed",
+    Verdict.EXPIRED: "failed",
+}
+
+
 class DeliveryWorker:
     """One process's delivery loop over the shared queue in PostgreSQL."""
 
-    def __init__(self, pool: asyncpg.Pool, config: WorkerConfig) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        config: WorkerConfig,
+        is_host_allowed: Callable[[str], Awaitable[bool]] | None = None,
+    ) -> None:
         self.pool = pool
         self.config = config
+        # the instance policy (domain blocks); asked for every claimed row, so a block also
+        # stops what was queued before it
+        self.is_host_allowed = is_host_allowed
+        self._blocked: set[str] = set()
         self.clients = HttpClients(
             allow_list=config.allow_list, limit_per_host=config.host_policy.connections
         )
@@ -187,8 +205,9 @@ class DeliveryWorker:
     async def _deliver(self, claimed: Sequence[Claimed]) -> None:
         """Sign in chunks on the thread pool; POST each request as soon as it is signed."""
         ready: list[tuple[Claimed, PendingRequest]] = []
+        blocked = self._blocked = await self._blocked_hosts({item.host for item in claimed})
         for item in claimed:
-            pending = self._prepare(item)
+            pending = self._prepare(item, blocked)
             if pending is not None:
                 ready.append((item, pending))
         chunk = self.config.sign_chunk
@@ -196,10 +215,15 @@ class DeliveryWorker:
             *(self._sign_and_post(ready[i : i + chunk]) for i in range(0, len(ready), chunk))
         )
 
-    def _prepare(self, item: Claimed) -> PendingRequest | None:
+    async def _blocked_hosts(self, hosts: set[str]) -> set[str]:
+        if self.is_host_allowed is None:
+            return set()
+        return {host for host in hosts if not await self.is_host_allowed(host)}
+
+    def _prepare(self, item: Claimed, blocked: set[str]) -> PendingRequest | None:
         activity = self._activities.get(item.activity_id)
         key = self._keys.get(item.sender_id)
-        if not is_delivery_allowed(item.host):
+        if item.host in blocked:
             self._finish(item, Outcome(Verdict.REJECTED, "delivery to this host is blocked"))
         elif activity is None or key is None:
             self._finish(item, Outcome(Verdict.REJECTED, "activity or signing key missing"))
@@ -254,6 +278,8 @@ class DeliveryWorker:
     ) -> None:
         self.claimed.pop(item.id, None)
         self.finished.append(Finished(item, outcome, status, error, excerpt))
+        record_delivery(_METRIC_OUTCOMES[outcome.verdict] if item.host not in self._blocked
+                        else "blocked")  # fmt: skip
         if outcome.verdict is Verdict.DELIVERED:
             self.delivered_total += 1
         self._wake.set()
