@@ -133,7 +133,7 @@ async def publish(
         post, _ = await store_post(conn, note, author, remote_group, local=True)
         create = {
             "@context": AS_CONTEXT,
-            "id": note["id"] + "/activity",
+            "id": new_activity_uri(urls),
             "type": "Create",
             "actor": author.uri,
             "object": note,
