@@ -145,6 +145,7 @@ def start_workers(count: int, url: str, workdir: Path) -> list[subprocess.Popen[
     }
     env.update(
         DATABASE_URL=url,
+        FEDIVERSE_DOMAIN=BASE_URL.split("://", 1)[1],
         FEDIVERSE_ALLOW_PRIVATE_ADDRESSES="127.0.0.0/8",
         FEDIVERSE_LOG_LEVEL="WARNING",
         FEDIVERSE_DATA_DIR=str(workdir),
