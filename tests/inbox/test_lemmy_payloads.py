@@ -1,9 +1,9 @@
 """Every activity Lemmy publishes as an example is received and handled without a crash.
 
 A Lemmy community elsewhere (followed by one of our people) and two Lemmy users send each of
-Lemmy's example activities; each must end processed or ignored with a reason (or wait for a retry, when its object must be
-fetched from an origin that does not exist here or has not arrived yet) — never
-``failed``, which would mean a bug.
+Lemmy's example activities. Each must end processed, or ignored with a reason, or wait for a
+retry (its object must come from an origin that does not exist here, or has not arrived yet):
+never ``failed``, which would mean a bug.
 """
 
 import asyncpg
