@@ -11,13 +11,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from fediverse import api
 from fediverse.context import AppContext, Starter, context
 from fediverse.groups import ensure_demo_group
 from fediverse.runtime import open_database, open_pool, open_remote, prepare_database
 from fediverse.settings import Settings
 from fediverse.storage.migrations import pending_migrations
 from fediverse.urls import Urls
-from fediverse.web import actors, objects, pages, wellknown
+from fediverse.web import actors, auth, authorize, objects, pages, wellknown
 from fediverse.web.errors import EXCEPTION_HANDLERS
 from inbox import receive
 
@@ -82,5 +83,8 @@ def create_app(
         *actors.routes,
         *objects.routes,
         *pages.routes,
+        *auth.routes,
+        *authorize.routes,
+        *api.routes,
     ]
     return Starlette(routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)
