@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 
-.PHONY: run test lint install install-test bench clean
+.PHONY: run test lint install install-test bench clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ run: install
 
 test: install-test
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# nginx and caddy for the deploy tests (apt-get; needs root, which CI has).
+system-deps:
+	.ci/system-deps
 
 lint: install-test
 	$(BIN)/ruff check .

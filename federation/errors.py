@@ -109,6 +109,10 @@ class RefusedAddress(FetchError):
         self.address = address
 
 
+class Blocked(FetchError):
+    """The caller's instance policy refuses to talk to this host (a domain block)."""
+
+
 class TooLarge(FetchError):
     """The body grew past the configured byte limit."""
 

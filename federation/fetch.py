@@ -15,6 +15,7 @@ equal to its ``id``; otherwise it is fetched once more from its ``id``, where it
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
@@ -27,6 +28,7 @@ from federation.addresses import IPNetwork
 from federation.auth import Clock, DoubleKnockAuth, InMemorySchemeMemory, SignatureSchemeMemory
 from federation.auth import utc_now as default_clock
 from federation.errors import (
+    Blocked,
     FetchError,
     FetchTimeout,
     Gone,
@@ -41,6 +43,9 @@ from federation.errors import (
 from federation.keys import PrivateKey, load_private_key
 from federation.transport import GuardedTransport
 from federation.vocabulary.constants import ACCEPT_AS2, is_as2_media_type
+
+#: ``host_filter(authority)``: may we talk to this ``host[:port]`` at all (instance policy)?
+HostFilter = Callable[[str], Awaitable[bool]]
 
 ACCEPT_JSON = "application/json"
 ACCEPT_JRD = "application/jrd+json, application/json"
@@ -94,8 +99,11 @@ class Fetcher:
         scheme_memory: SignatureSchemeMemory | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Clock = default_clock,
+        host_filter: HostFilter | None = None,
     ) -> None:
         self.settings = settings or FetchSettings()
+        # the caller's instance policy, asked before every request and redirect hop
+        self._host_filter = host_filter
         self._auth: httpx.Auth | None = None
         if signer is not None:
             memory = scheme_memory or InMemorySchemeMemory()
@@ -166,6 +174,7 @@ class Fetcher:
             async with asyncio.timeout(self.settings.total_timeout):
                 for _hop in range(self.settings.max_redirects + 1):
                     _check_scheme(current)
+                    await self._check_host(current)
                     location, content_type, body = await self._hop(current, accept)
                     if location is None:
                         return current, content_type, body
@@ -173,6 +182,15 @@ class Fetcher:
         except TimeoutError as exc:
             raise FetchTimeout("total timeout", url=current) from exc
         raise TooManyRedirects("too many redirects", url=current)
+
+    async def _check_host(self, url: str) -> None:
+        if self._host_filter is None:
+            return
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        authority = f"{host}:{parts.port}" if parts.port else host
+        if not await self._host_filter(authority):
+            raise Blocked("this server does not federate with that host", url=url)
 
     async def _hop(self, url: str, accept: str) -> tuple[str | None, str, bytes]:
         """One request: ``(redirect target, "", b"")`` or ``(None, content type, body)``."""

@@ -16,7 +16,6 @@ import orjson
 
 from fediverse.actors import Actor
 from fediverse.render import AS_CONTEXT, AS_PUBLIC
-from fediverse.storage.database import Conn
 from fediverse.storage.queries import load_queries
 from fediverse.urls import Urls
 
@@ -119,21 +118,3 @@ def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
-
-
-async def store_activity(
-    conn: Conn,
-    actor: Actor,
-    body: str,
-    *,
-    kind: str,
-    object_uri: str | None,
-    uri: str,
-    public: bool = True,
-    form: str | None = None,
-) -> int | None:
-    """Record an activity authored here (served at its id, listed in the outbox if public)."""
-    activity_id: int | None = await conn.fetchval(
-        Q["insert_activity"], uri, kind, actor.id, object_uri, body, public, form
-    )
-    return activity_id

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -20,6 +21,8 @@ from fediverse.storage.migrations import pending_migrations
 from fediverse.urls import Urls
 from fediverse.web import actors, auth, authorize, objects, pages, wellknown
 from fediverse.web.errors import EXCEPTION_HANDLERS
+from fediverse.web.metrics import token_route
+from fediverse.web.proxy import RequestContextMiddleware
 from inbox import receive
 
 log = logging.getLogger(__name__)
@@ -87,4 +90,12 @@ def create_app(
         *authorize.routes,
         *api.routes,
     ]
-    return Starlette(routes=routes, lifespan=lifespan, exception_handlers=EXCEPTION_HANDLERS)
+    if settings.metrics_token is not None:
+        routes.append(token_route(settings.metrics_token.get_secret_value()))
+    middleware = [Middleware(RequestContextMiddleware, trusted_proxies=settings.trusted_proxies)]
+    return Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers=EXCEPTION_HANDLERS,
+    )

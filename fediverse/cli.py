@@ -11,7 +11,9 @@ from typing import Annotated
 import typer
 
 from fediverse.cli_common import command, run
+from fediverse.cli_domains import domain_app
 from fediverse.cli_members import member_app
+from fediverse.cli_status import status
 from fediverse.settings import Settings, load_settings
 
 app = typer.Typer(
@@ -25,6 +27,7 @@ user_app = typer.Typer(help="Manage local people.", no_args_is_help=True)
 app.add_typer(group_app, name="group")
 app.add_typer(user_app, name="user")
 app.add_typer(member_app, name="member")
+app.add_typer(domain_app, name="domain")
 
 
 @app.command()
@@ -192,6 +195,11 @@ def user_list() -> None:
 
     for line in run(list_actors_command(load_settings(), "Person")):
         typer.echo(line)
+
+
+import fediverse.cli_deliveries  # noqa: E402, F401  (registers `worker` and `deliveries`)
+
+app.command()(status)
 
 
 def main() -> None:

@@ -15,10 +15,12 @@ from fediverse.names import InvalidName
 from fediverse.settings import SettingsError
 from fediverse.storage.database import DatabaseError
 from fediverse.storage.embedded import EmbeddedPostgresError
+from outbox.errors import OutboxError
 
 EXPECTED_ERRORS = (
     FederationError,
     FediverseError,
+    OutboxError,
     InvalidName,
     SettingsError,
     DatabaseError,

@@ -83,20 +83,19 @@ def _item(value: str) -> Any:
 async def render_moderators(conn: Conn, group_id: int, uri: str) -> dict[str, Any]:
     """Lemmy reads a group's moderators inline from ``orderedItems`` (no paging)."""
     moderators = [row["uri"] for row in await conn.fetch(Q["list_moderators"], group_id)]
+    return render_inline(uri, moderators)
+
+
+def render_inline(uri: str, items: list[Any]) -> dict[str, Any]:
+    """A short collection with its items inline (moderators, pinned posts)."""
     return {
         "@context": AS_CONTEXT,
         "id": uri,
         "type": "OrderedCollection",
-        "totalItems": len(moderators),
-        "orderedItems": moderators,
+        "totalItems": len(items),
+        "orderedItems": items,
     }
 
 
 def render_empty(uri: str) -> dict[str, Any]:
-    return {
-        "@context": AS_CONTEXT,
-        "id": uri,
-        "type": "OrderedCollection",
-        "totalItems": 0,
-        "orderedItems": [],
-    }
+    return render_inline(uri, [])

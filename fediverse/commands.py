@@ -24,8 +24,8 @@ from fediverse.groups import create_group
 from fediverse.html import sanitize_html, text_to_html
 from fediverse.membership import pending_requests
 from fediverse.posts import find_post
-from fediverse.runtime import database, open_pool, open_remote, prepare_database, stored_urls
-from fediverse.settings import Settings, SettingsError
+from fediverse.runtime import database, open_pool, open_remote, served_urls
+from fediverse.settings import Settings
 from fediverse.storage.database import Conn, connect
 from fediverse.storage.migrations import migrate
 from fediverse.urls import Urls
@@ -38,18 +38,6 @@ POSTING_POLICIES = ("members", "anyone", "moderators")
 async def migrate_database(settings: Settings) -> int:
     async with database(settings) as db, connect(db.url) as conn:
         return len(await migrate(conn))
-
-
-async def served_urls(settings: Settings, database_url: str) -> Urls:
-    """The public URLs: from the settings, else those the database was first served with."""
-    urls = Urls(settings.base_url) if settings.domain else await stored_urls(database_url)
-    if urls is None:
-        raise SettingsError(
-            "FEDIVERSE_DOMAIN is not set and this database has never been served: "
-            "set FEDIVERSE_DOMAIN (and run `fediverse migrate`) first"
-        )
-    await prepare_database(database_url, urls, apply_migrations=False)
-    return urls
 
 
 @asynccontextmanager
@@ -135,12 +123,7 @@ async def list_actors_command(settings: Settings, actor_type: ActorType) -> list
 async def federating(settings: Settings) -> AsyncIterator[AppContext]:
     """A context that can fetch from other servers (for lookups and members' actions)."""
     async with database(settings) as db:
-        urls = Urls(settings.base_url) if settings.domain else await stored_urls(db.url)
-        if urls is None:
-            raise SettingsError(
-                "FEDIVERSE_DOMAIN is not set and this database has never been served"
-            )
-        await prepare_database(db.url, urls, apply_migrations=False)
+        urls = await served_urls(settings, db.url)
         pool = await open_pool(db.url, max_size=4)
         ctx = AppContext(settings=settings, urls=urls, pool=pool)
         try:

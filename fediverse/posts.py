@@ -207,3 +207,12 @@ async def find_share(conn: Conn, post: Post, sharer: Actor) -> asyncpg.Record | 
 
 async def forget_share(conn: Conn, post: Post, sharer: Actor) -> None:
     await conn.execute(Q["delete_share_of"], post.id, sharer.id)
+
+
+async def recent_threads(conn: Conn, group: Actor, limit: int) -> list[asyncpg.Record]:
+    """The group's latest top-level posts with their authors and reply counts."""
+    return list(await conn.fetch(Q["group_recent_threads"], group.id, limit))
+
+
+async def pinned_post_uris(conn: Conn, group: Actor) -> list[str]:
+    return [row["uri"] for row in await conn.fetch(Q["pinned_posts"], group.id)]

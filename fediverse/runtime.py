@@ -13,8 +13,9 @@ from federation.fetch import Fetcher, FetchSettings, SigningIdentity
 from fediverse import __version__
 from fediverse.actors import ensure_instance_actor, get_local_key
 from fediverse.context import AppContext
+from fediverse.policy import DomainPolicy
 from fediverse.remote import RemoteActors
-from fediverse.settings import Settings
+from fediverse.settings import Settings, SettingsError, check_production
 from fediverse.storage.database import DatabaseError, connect, create_pool
 from fediverse.storage.embedded import EmbeddedPostgres
 from fediverse.storage.migrations import applied_versions, migrate, pending_migrations
@@ -40,6 +41,7 @@ class Database:
 
 def open_database(settings: Settings) -> Database:
     """``DATABASE_URL`` when set, else the embedded PostgreSQL under the data directory."""
+    check_production(settings)
     if settings.database_url:
         return Database(settings.database_url)
     embedded = EmbeddedPostgres(settings.data_dir / "postgres")
@@ -91,7 +93,11 @@ async def open_pool(url: str, *, max_size: int = 10) -> asyncpg.Pool:
 
 
 async def open_remote(ctx: AppContext) -> RemoteActors:
-    """The fetcher (signed by the instance actor) and the remote-actor store of a process."""
+    """The fetcher (signed by the instance actor) and the remote-actor store of a process.
+
+    Sets the process's instance policy too: the fetcher asks it before every request.
+    """
+    ctx.is_domain_allowed = DomainPolicy(ctx.settings.federation_mode).checker(ctx.pool)
     async with ctx.pool.acquire() as conn:
         instance = await ensure_instance_actor(conn, ctx.urls)
         key = await get_local_key(conn, instance)
@@ -103,5 +109,18 @@ async def open_remote(ctx: AppContext) -> RemoteActors:
             user_agent=f"fediverse/{__version__} (+{ctx.urls.base_url}/)",
         ),
         SigningIdentity.from_pem(key.key_id, key.private_key_pem),
+        host_filter=ctx.is_domain_allowed,
     )
     return RemoteActors(ctx.pool, fetcher, ctx.urls, scheme=settings.scheme)
+
+
+async def served_urls(settings: Settings, database_url: str) -> Urls:
+    """The public URLs: from the settings, else those the database was first served with."""
+    urls = Urls(settings.base_url) if settings.domain else await stored_urls(database_url)
+    if urls is None:
+        raise SettingsError(
+            "FEDIVERSE_DOMAIN is not set and this database has never been served: "
+            "set FEDIVERSE_DOMAIN (and run `fediverse migrate`) first"
+        )
+    await prepare_database(database_url, urls, apply_migrations=False)
+    return urls

@@ -8,6 +8,7 @@ from fediverse.app import create_app
 from fediverse.context import Starter
 from fediverse.logs import setup_logging
 from fediverse.settings import Settings
+from fediverse.web.metrics import start_metrics_port
 from inbox.worker import inbox_starter
 
 
@@ -19,14 +20,20 @@ def run_server(settings: Settings, *, demo: bool = False) -> None:
         host=settings.host,
         port=settings.port,
         log_config=None,
+        # fediverse.web.proxy alone reads forwarded headers, from trusted proxies only
         proxy_headers=False,
+        # our own access log (fediverse.access) carries the request id and the real client
+        access_log=False,
         server_header=False,
         timeout_graceful_shutdown=10,
     )
 
 
 def default_starters(settings: Settings) -> list[Starter]:
-    """Background workers run in-process by `serve` (unless FEDIVERSE_RUN_WORKERS=false)."""
+    """What `serve` runs beside the web app: the metrics port, and the inbox and delivery
+    workers unless FEDIVERSE_RUN_WORKERS=false."""
     if not settings.run_workers:
-        return []
-    return [inbox_starter()]
+        return [start_metrics_port]
+    from fediverse.worker import start_delivery_worker
+
+    return [start_metrics_port, inbox_starter(), start_delivery_worker]

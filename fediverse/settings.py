@@ -12,7 +12,14 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_DOMAIN = "localhost:8000"
@@ -22,6 +29,8 @@ _HOST_RE = re.compile(
 )
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Environment = Literal["development", "production"]
+FederationMode = Literal["blocklist", "allowlist"]
 
 
 class SettingsError(Exception):
@@ -120,20 +129,79 @@ class Settings(BaseSettings):
     run_workers: bool = Field(
         default=True, description="Run inbox and delivery workers inside `serve`."
     )
+    delivery_concurrency: int = Field(
+        default=1024, ge=1, description="Deliveries in flight per worker process."
+    )
+    delivery_batch_size: int = Field(
+        default=256, ge=1, le=10_000, description="Delivery rows claimed per query."
+    )
+    delivery_host_connections: int = Field(
+        default=4, ge=1, le=64, description="Requests in flight to one host, per process."
+    )
+    delivery_timeout_seconds: float = Field(
+        default=15.0, gt=0, le=300, description="Total time one delivery request may take."
+    )
+    delivery_visibility_seconds: float = Field(
+        default=120.0, ge=1, description="A claim not finished by then is taken back."
+    )
+    delivery_max_attempts: int = Field(
+        default=17, ge=1, le=50, description="Attempts before a delivery is given up."
+    )
+    delivery_breaker_failures: int = Field(
+        default=5, ge=1, description="Failures in a row that pause a host (circuit breaker)."
+    )
+    delivery_breaker_pause_seconds: float = Field(
+        default=30.0, gt=0, description="First pause of a host; doubles up to an hour."
+    )
+    delivery_unavailable_days: int = Field(
+        default=7, ge=1, description="Distinct failing days before a host is unavailable."
+    )
+    delivery_signing_threads: int = Field(
+        default=0, ge=0, le=64, description="Threads that sign deliveries; 0 = one per core."
+    )
     log_format: Literal["text", "json"] = Field(default="text", description="Log line format.")
     log_level: str = Field(default="INFO", description="Python log level name.")
+    env: Environment = Field(
+        default="development",
+        description="production refuses the embedded PostgreSQL unless explicitly allowed.",
+    )
+    allow_embedded_postgres: bool = Field(
+        default=False, description="Allow the embedded PostgreSQL although env is production."
+    )
+    trusted_proxies: Annotated[list[Network], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated CIDRs of reverse proxies whose X-Forwarded-* we believe.",
+    )
+    metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="Serve /metrics on this separate port."
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1", description="Address the separate metrics port binds to."
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="Bearer token that opens /metrics on the main port."
+    )
+    federation_mode: FederationMode = Field(
+        default="blocklist",
+        description="blocklist: federate with all but blocked domains; allowlist: only allowed.",
+    )
 
     @field_validator("domain")
     @classmethod
     def _check_domain(cls, value: str | None) -> str | None:
         return None if value is None or not value.strip() else parse_domain(value)
 
-    @field_validator("allow_private_addresses", mode="before")
+    @field_validator("allow_private_addresses", "trusted_proxies", mode="before")
     @classmethod
     def _split_cidrs(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("metrics_token", "metrics_port", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("database_url")
     @classmethod
@@ -157,6 +225,15 @@ class Settings(BaseSettings):
     def _check_data_dir(self) -> Settings:
         if self.data_dir.exists() and not self.data_dir.is_dir():
             raise ValueError(f"FEDIVERSE_DATA_DIR {self.data_dir} exists and is not a directory")
+        return self
+
+    @model_validator(mode="after")
+    def _check_delivery_times(self) -> Settings:
+        if self.delivery_visibility_seconds <= self.delivery_timeout_seconds:
+            raise ValueError(
+                "FEDIVERSE_DELIVERY_VISIBILITY_SECONDS must be longer than "
+                "FEDIVERSE_DELIVERY_TIMEOUT_SECONDS, or live workers would deliver twice"
+            )
         return self
 
     @property
@@ -196,12 +273,26 @@ def load_settings(
         if "scheme" not in settings.model_fields_set:
             updates["scheme"] = "http"
         settings = settings.model_copy(update=updates)
+    check_production(settings)
     if require_domain and settings.domain is None:
         raise SettingsError(
             "FEDIVERSE_DOMAIN is not set: set it to this server's public host, "
             "e.g. FEDIVERSE_DOMAIN=social.example (or use `make run` for local development)"
         )
     return settings
+
+
+def check_production(settings: Settings) -> None:
+    """Refuse the embedded PostgreSQL in production unless the settings explicitly allow it."""
+    if (
+        settings.env == "production"
+        and settings.database_url is None
+        and not settings.allow_embedded_postgres
+    ):
+        raise SettingsError(
+            "FEDIVERSE_ENV is production but DATABASE_URL is not set: set DATABASE_URL to your "
+            "PostgreSQL (or FEDIVERSE_ALLOW_EMBEDDED_POSTGRES=true to use the embedded one anyway)"
+        )
 
 
 def _describe(exc: ValidationError) -> str:

@@ -19,8 +19,10 @@ from federation.fetch import json_depth
 from federation.verify import Reason, verify_with_lookup
 from federation.vocabulary.base import id_of
 from fediverse.context import AppContext, context
+from fediverse.metrics import record_inbox_request
 from fediverse.remote import authority_of
 from fediverse.storage.queries import load_queries
+from outbox import mark_host_alive
 
 Q = load_queries("inbox")
 QC = load_queries("fediverse")
@@ -33,10 +35,18 @@ ACCEPTED = Response(status_code=202)
 class Rejection(Exception):
     """An answer other than 202, with the JSON reason."""
 
-    def __init__(self, status: int, reason: str) -> None:
+    def __init__(self, status: int, reason: str, metric: str = "") -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
+        # the closed-set reason counted in metrics (the message itself may carry values)
+        self.metric = metric or {
+            400: "malformed",
+            403: "domain_blocked",
+            404: "no_such_inbox",
+            413: "too_large",
+            415: "content_type",
+        }.get(status, "other")
 
 
 def _refuse(status: int, reason: str) -> Response:
@@ -129,10 +139,12 @@ async def verify(
             Reason.KEY_NOT_FOUND, Reason.KEY_UNAVAILABLE,
         ):  # fmt: skip
             # An account deleting itself: its key is gone with it, and we never knew it.
-            raise Rejection(202, "")
-        raise Rejection(401, f"signature not accepted: {result.reason.value}")
+            raise Rejection(202, "", "self_delete_unknown_actor")
+        raise Rejection(401, f"signature not accepted: {result.reason.value}",
+                        result.reason.value)  # fmt: skip
     if result.owner_uri != actor_uri:
-        raise Rejection(401, f"signed by {result.owner_uri}, not by the activity's actor")
+        raise Rejection(401, f"signed by {result.owner_uri}, not by the activity's actor",
+                        "signer_not_actor")  # fmt: skip
     assert result.key_id is not None
     return result.key_id
 
@@ -149,15 +161,20 @@ async def receive(request: Request) -> Response:
         recipient_id = await recipient_of(request, ctx)
         key_id = await verify(request, ctx, body, kind, activity, actor_uri)
     except Rejection as rejection:
+        record_inbox_request("accepted" if rejection.status == 202 else "rejected",
+                             rejection.metric)  # fmt: skip
         if rejection.status == 202:
             return ACCEPTED
         return _refuse(rejection.status, rejection.reason)
     scheme = "rfc9421" if "signature-input" in request.headers else "cavage"
-    async with ctx.pool.acquire() as conn:
-        await conn.execute(
-            Q["enqueue"], activity_uri, kind, actor_uri, recipient_id,
-            body.decode("utf-8", errors="replace"), scheme, key_id,
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        queued = await conn.fetchval(
+            Q["enqueue"], activity_uri, kind, actor_uri, recipient_id, body.decode("utf-8"),
+            scheme, key_id,
         )  # fmt: skip
+        # a signed request from a host shows it is up: deliveries to it may resume
+        await mark_host_alive(conn, authority_of(actor_uri))
+    record_inbox_request("accepted" if queued else "duplicate", kind)
     return ACCEPTED
 
 

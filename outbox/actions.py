@@ -172,7 +172,7 @@ async def publish(
         post, _ = await store_post(conn, note, author, remote_group, local=True)
         create = {
             "@context": AS_CONTEXT,
-            "id": note["id"] + "/activity",
+            "id": new_activity_uri(urls),
             "type": "Create",
             "actor": author.uri,
             "object": note,
@@ -232,8 +232,7 @@ async def _send(
     conn: Conn, sender: Actor, activity: dict[str, Any], audience: Audience, *, public: bool
 ) -> None:
     await send(
-        conn, sender, orjson.dumps(activity).decode(), kind=activity["type"],
-        uri=activity["id"], object_uri=_object_uri(activity), audience=audience, public=public,
+        conn, sender, orjson.dumps(activity).decode(), audience=audience, public=public,
     )  # fmt: skip
 
 

@@ -112,10 +112,7 @@ async def announce_profile(conn: Conn, urls: Urls, person: Actor) -> None:
     await _send(conn, person, update, Audience(followers_of=person), public=True)
 
 
-async def _send(conn: Conn, sender: Actor, activity: dict[str, Any], audience: Audience,
-                *, public: bool) -> None:  # fmt: skip
-    obj = activity.get("object")
-    object_uri = obj if isinstance(obj, str) else obj.get("id") if isinstance(obj, dict) else None
-    await send(conn, sender, orjson.dumps(activity).decode(), kind=activity["type"],
-               uri=activity["id"], object_uri=object_uri, audience=audience,
-               public=public)  # fmt: skip
+async def _send(
+    conn: Conn, sender: Actor, activity: dict[str, Any], audience: Audience, *, public: bool
+) -> None:
+    await send(conn, sender, orjson.dumps(activity).decode(), audience=audience, public=public)

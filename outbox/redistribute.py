@@ -32,14 +32,12 @@ def is_listed(group: Actor) -> bool:
     return not group.manually_approves_followers
 
 
-async def announce_wrapped(
-    conn: Conn, urls: Urls, group: Actor, received_body: str, *, kind: str, inner_uri: str
-) -> str:
+async def announce_wrapped(conn: Conn, urls: Urls, group: Actor, received_body: str) -> str:
     """Announce{received activity} to the group's FEP-1b12 (and unknown-software) followers."""
     body = build_announce_wrapping(urls, group, received_body, public=is_listed(group))
     uri = orjson.loads(body)["id"]
     await send(
-        conn, group, body, kind="Announce", uri=uri, object_uri=inner_uri,
+        conn, group, body,
         audience=Audience(followers_of=group, family="fep1b12"), public=is_listed(group),
         form="fep1b12",
     )  # fmt: skip
@@ -50,8 +48,8 @@ async def announce_boost(conn: Conn, urls: Urls, group: Actor, object_uri: str) 
     """Announce{object} (a boost) to the group's microblog (and unknown-software) followers."""
     activity = build_announce_object(urls, group, object_uri, public=is_listed(group))
     await send(
-        conn, group, orjson.dumps(activity).decode(), kind="Announce", uri=activity["id"],
-        object_uri=object_uri, audience=Audience(followers_of=group, family="microblog"),
+        conn, group, orjson.dumps(activity).decode(),
+        audience=Audience(followers_of=group, family="microblog"),
         public=False, form="boost",
     )  # fmt: skip
     return str(activity["id"])
@@ -64,8 +62,8 @@ async def undo_boost(conn: Conn, urls: Urls, group: Actor, object_uri: str) -> N
         return
     undo = build_undo(urls, group, orjson.loads(record["body"]))
     await send(
-        conn, group, orjson.dumps(undo).decode(), kind="Undo", uri=undo["id"],
-        object_uri=record["uri"], audience=Audience(followers_of=group, family="microblog"),
+        conn, group, orjson.dumps(undo).decode(),
+        audience=Audience(followers_of=group, family="microblog"),
         public=False, form="boost",
     )  # fmt: skip
 
@@ -76,11 +74,9 @@ async def redistribute(
     group: Actor,
     received_body: str,
     *,
-    kind: str,
-    inner_uri: str,
     boost_object_uri: str | None = None,
 ) -> None:
     """Both forms as the activity calls for: wrapped always, a boost for new top-level posts."""
-    await announce_wrapped(conn, urls, group, received_body, kind=kind, inner_uri=inner_uri)
+    await announce_wrapped(conn, urls, group, received_body)
     if boost_object_uri is not None:
         await announce_boost(conn, urls, group, boost_object_uri)

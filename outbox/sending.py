@@ -1,8 +1,8 @@
-"""How handlers send: record the activity, queue it for local recipients, fan out the rest.
+"""The send seam of handlers and local actions: who receives an activity, in one value.
 
-The one seam between the inbox's handlers and ``outbox/``: every activity a handler makes
-(an ``Accept``, a group's announce, a ``Reject``) goes through :func:`send`, inside the
-handler's transaction, so a rolled-back handler sends nothing.
+Every activity a handler or a member's action makes (an ``Accept``, a group's announce, a
+``Reject``, a post) goes through :func:`send` inside the caller's transaction, so a rolled-back
+handler sends nothing (:func:`outbox.fanout.send_raw` does the storing and fan-out).
 """
 
 from __future__ import annotations
@@ -10,12 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from fediverse.activities import store_activity
 from fediverse.actors import Actor
 from fediverse.storage.database import Conn
-from fediverse.storage.queries import load_queries
-
-Q = load_queries("outbox")
+from outbox.fanout import send_raw
 
 Family = Literal["fep1b12", "microblog"]
 
@@ -38,23 +35,15 @@ async def send(
     sender: Actor,
     body: str,
     *,
-    kind: str,
-    uri: str,
-    object_uri: str | None,
     audience: Audience,
     public: bool = True,
     form: str | None = None,
-) -> None:
-    await store_activity(
-        conn, sender, body, kind=kind, object_uri=object_uri, uri=uri, public=public, form=form
-    )
-    if await _has_local_recipient(conn, audience):
-        await conn.execute(Q["enqueue_local_item"], uri, kind, sender.uri, body)
+) -> int:
+    """Store ``body`` (exactly) and queue it for ``audience``; the number of remote deliveries.
 
-
-async def _has_local_recipient(conn: Conn, audience: Audience) -> bool:
-    if any(actor.local for actor in audience.actors):
-        return True
-    if audience.followers_of is None or audience.family == "microblog":
-        return False
-    return bool(await conn.fetchval(Q["has_local_followers"], audience.followers_of.id))
+    ``public`` says whether it is listed in the sender's outbox.
+    """
+    return await send_raw(
+        conn, sender, body, to_followers_of=audience.followers_of, to_actors=audience.actors,
+        follower_family=audience.family, listed=public, form=form,
+    )  # fmt: skip

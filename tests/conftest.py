@@ -11,7 +11,7 @@ import asyncio
 import hashlib
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -96,6 +96,21 @@ def database_url(pg_admin_url: str, template_database: str) -> Iterator[str]:
     name = asyncio.run(_create_database(pg_admin_url, template_database))
     yield database_url_for(pg_admin_url, name)
     asyncio.run(_drop_database(pg_admin_url, name))
+
+
+@pytest.fixture
+def make_database(pg_admin_url: str, template_database: str) -> Iterator[Callable[[], str]]:
+    """Fresh migrated databases, as many as a test needs (one per server it starts)."""
+    made: list[str] = []
+
+    def make() -> str:
+        name = asyncio.run(_create_database(pg_admin_url, template_database))
+        made.append(name)
+        return database_url_for(pg_admin_url, name)
+
+    yield make
+    for name in made:
+        asyncio.run(_drop_database(pg_admin_url, name))
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ SURFACE = (
     "fediverse.api",
     "fediverse.app",
     "fediverse.cli",
+    "fediverse.cli_deliveries",
     "fediverse.server",
     "fediverse.commands",
     "fediverse.worker",

@@ -60,12 +60,6 @@ SELECT * FROM actors WHERE uri = $1 OR url = $1 LIMIT 1
 SELECT (SELECT count(*) FROM activities WHERE type = 'Create') AS posts,
        (SELECT count(*) FROM actors WHERE local AND type = 'Group') AS groups
 
--- name: insert_activity
-INSERT INTO activities (uri, type, actor_id, object_uri, body, public, form)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
-ON CONFLICT (uri) DO NOTHING
-RETURNING id
-
 -- name: get_activity_by_uri
 SELECT * FROM activities WHERE uri = $1
 

@@ -10,6 +10,7 @@ from fediverse import collections as col
 from fediverse.actors import Actor, find_local_actor, get_local_key
 from fediverse.context import context
 from fediverse.errors import InvalidInput, NotFoundError
+from fediverse.posts import pinned_post_uris
 from fediverse.render import render_actor
 from fediverse.storage.queries import load_queries
 from fediverse.urls import ACTOR_PATH_PREFIX
@@ -108,8 +109,11 @@ async def moderators(request: Request) -> Response:
 
 
 async def featured(request: Request) -> Response:
+    """Pinned posts, inline (Lemmy and Mastodon read ``orderedItems`` of ``featured``)."""
     group = await _actor_at(request)
-    return ActivityResponse(col.render_empty(f"{group.uri}/featured"))
+    async with context(request).pool.acquire() as conn:
+        pinned = await pinned_post_uris(conn, group)
+    return ActivityResponse(col.render_inline(f"{group.uri}/featured", pinned))
 
 
 async def instance_outbox(request: Request) -> Response:

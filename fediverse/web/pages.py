@@ -11,16 +11,30 @@ from starlette.templating import Jinja2Templates
 
 from fediverse.actors import Actor, list_local_actors
 from fediverse.context import context
+from fediverse.posts import recent_threads
+from fediverse.storage.database import Record
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
+RECENT_THREADS = 30
+
+
 async def render_profile(request: Request, actor: Actor) -> Response:
     ctx = context(request)
+    threads: list[Record] = []
+    if actor.is_group and not actor.manually_approves_followers:
+        async with ctx.pool.acquire() as conn:
+            threads = await recent_threads(conn, actor, RECENT_THREADS)
     return templates.TemplateResponse(
         request,
         "profile.html",
-        {"actor": actor, "handle": f"@{actor.username}@{ctx.urls.domain}", "site": ctx.settings},
+        {
+            "actor": actor,
+            "handle": f"@{actor.username}@{ctx.urls.domain}",
+            "site": ctx.settings,
+            "threads": threads,
+        },
     )
 
 

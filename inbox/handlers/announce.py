@@ -28,6 +28,7 @@ from inbox.handlers.create import check_post
 from inbox.model import Received
 
 Q = load_queries("inbox")
+QC = load_queries("fediverse")
 Handler = Callable[[AppContext, Received], Awaitable[str]]
 INNER_TYPES = frozenset(
     {"Create", "Update", "Delete", "Like", "Dislike", "Undo", "Remove", "Add", "Block"}
@@ -44,6 +45,13 @@ async def vouch_inner(
         raise Refused("the wrapped activity's id and actor are on different hosts")
     if authority_of(inner_uri) == rx.vouched_by:
         return inner, rx.vouched_by
+    if ctx.urls.is_local(inner_uri):
+        # one of our own activities, shared back to us: our copy is the truth
+        async with ctx.pool.acquire() as conn:
+            record = await conn.fetchrow(QC["get_activity_by_uri"], inner_uri)
+        if record is None:
+            raise Refused("a wrapped activity claiming to be ours that we never sent")
+        return orjson.loads(record["body"]), ctx.urls.domain
     if inner.get("type") == "Delete":
         return inner, await vouch_deletion(ctx, id_of(inner.get("object")) or "")
     fetched = await fetch_from_origin(ctx, inner_uri)

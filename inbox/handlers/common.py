@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from federation.errors import FetchError, Gone, NotAnObject, NotFound, RefusedAddress
+from federation.errors import Blocked, FetchError, Gone, NotAnObject, NotFound, RefusedAddress
 from federation.vocabulary.base import id_of, ids_of
 from fediverse.actors import Actor, find_actor_by_uri
 from fediverse.context import AppContext
@@ -14,7 +14,7 @@ from inbox.errors import Refused, Transient
 from inbox.model import Received
 
 # Failures that will not pass by waiting: the object is gone, refused, or not an object.
-PERMANENT_FETCH_ERRORS = (Gone, NotFound, NotAnObject, RefusedAddress)
+PERMANENT_FETCH_ERRORS = (Gone, NotFound, NotAnObject, RefusedAddress, Blocked)
 
 
 def remote(ctx: AppContext) -> Any:

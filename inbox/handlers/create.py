@@ -87,8 +87,8 @@ async def reject_post(
     rejection = build_response(ctx.urls, group, "Reject", rx.activity, author.uri)
     rejection["summary"] = reason
     await send(
-        conn, group, orjson.dumps(rejection).decode(), kind="Reject", uri=rejection["id"],
-        object_uri=rx.activity_uri, audience=Audience(actors=(author,)), public=False,
+        conn, group, orjson.dumps(rejection).decode(),
+        audience=Audience(actors=(author,)), public=False,
     )  # fmt: skip
 
 
@@ -110,7 +110,7 @@ async def post_into_group(
     if await already_announced(conn, group, rx.activity_uri):
         return f"already posted in {group.username}"
     await redistribute(
-        conn, ctx.urls, group, rx.body, kind="Create", inner_uri=rx.activity_uri,
+        conn, ctx.urls, group, rx.body,
         boost_object_uri=post.uri if top_level else None,
     )  # fmt: skip
     return f"posted in {group.username}"

@@ -51,9 +51,7 @@ async def handle(ctx: AppContext, rx: Received) -> str:
             return "post deleted"
         if await already_announced(conn, group, rx.activity_uri):
             return "already deleted"
-        await announce_wrapped(
-            conn, ctx.urls, group, rx.body, kind="Delete", inner_uri=rx.activity_uri
-        )
+        await announce_wrapped(conn, ctx.urls, group, rx.body)
         if post.is_top_level:
             await undo_boost(conn, ctx.urls, group, post.uri)
     return f"post deleted from {group.username}"

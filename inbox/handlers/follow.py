@@ -33,8 +33,8 @@ async def answer(
     """Send ``Accept`` or ``Reject`` of a Follow (embedding it) to the follower."""
     response = build_response(ctx.urls, followee, kind, follow, follower.uri)
     await send(
-        conn, followee, orjson.dumps(response).decode(), kind=kind, uri=response["id"],
-        object_uri=id_of(follow), audience=Audience(actors=(follower,)), public=False,
+        conn, followee, orjson.dumps(response).decode(),
+        audience=Audience(actors=(follower,)), public=False,
     )  # fmt: skip
 
 

@@ -54,9 +54,7 @@ async def handle_block(ctx: AppContext, rx: Received) -> str:
         )  # fmt: skip
         await remove_follow(conn, banned.id, group.id)
         if group.local:
-            await announce_wrapped(
-                conn, ctx.urls, group, rx.body, kind="Block", inner_uri=rx.activity_uri
-            )
+            await announce_wrapped(conn, ctx.urls, group, rx.body)
     return f"{banned.handle} banned from {group.handle}"
 
 
@@ -113,7 +111,5 @@ async def handle_collection_change(ctx: AppContext, rx: Received) -> str:
         pinned = rx.activity_type == "Add"
         await conn.execute(QC["set_pinned"], id_of(rx.object), pinned, group.id)
         if group.local:
-            await announce_wrapped(
-                conn, ctx.urls, group, rx.body, kind=rx.activity_type, inner_uri=rx.activity_uri
-            )
+            await announce_wrapped(conn, ctx.urls, group, rx.body)
     return "pinned" if pinned else "unpinned"

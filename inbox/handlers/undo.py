@@ -43,9 +43,7 @@ async def undo_vote(ctx: AppContext, conn: Conn, rx: Received, undoer: Actor) ->
     post = await conn.fetchrow(QC["get_post_by_id"], vote["post_id"])
     group = await find_actor_by_id(conn, post["group_id"]) if post and post["group_id"] else None
     if group is not None and group.local and rx.via_group_uri is None:
-        await announce_wrapped(
-            conn, ctx.urls, group, rx.body, kind="Undo", inner_uri=rx.activity_uri
-        )
+        await announce_wrapped(conn, ctx.urls, group, rx.body)
     return "vote withdrawn"
 
 

@@ -39,8 +39,6 @@ async def handle(ctx: AppContext, rx: Received) -> str:
         await update_post(conn, post, obj)
         group = await find_actor_by_id(conn, post.group_id) if post.group_id else None
         if group is not None and group.local:
-            await announce_wrapped(
-                conn, ctx.urls, group, rx.body, kind="Update", inner_uri=rx.activity_uri
-            )
+            await announce_wrapped(conn, ctx.urls, group, rx.body)
             return f"post updated in {group.username}"
     return "post updated"

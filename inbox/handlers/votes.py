@@ -38,7 +38,5 @@ async def handle(ctx: AppContext, rx: Received) -> str:
         if rx.activity_type == "Like":
             await notify(conn, post.author_id, "favourite", voter.id, post.id)
         if group is not None and group.local and rx.via_group_uri is None:
-            await announce_wrapped(
-                conn, ctx.urls, group, rx.body, kind=rx.activity_type, inner_uri=rx.activity_uri
-            )
+            await announce_wrapped(conn, ctx.urls, group, rx.body)
     return f"{rx.activity_type.lower()} recorded"

@@ -97,3 +97,49 @@ def test_serve_refuses_to_start_without_a_domain() -> None:
 def test_the_scheme_defaults_to_https() -> None:
     settings = Settings(_env_file=None, domain="social.example")
     assert settings.base_url == "https://social.example"
+
+
+def test_production_refuses_the_embedded_postgres_in_one_sentence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FEDIVERSE_ENV", "production")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert "DATABASE_URL is not set" in message
+    assert "FEDIVERSE_ALLOW_EMBEDDED_POSTGRES" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("FEDIVERSE_ALLOW_EMBEDDED_POSTGRES", "true"), ("DATABASE_URL", "postgresql://db/x")],
+)
+def test_production_runs_with_a_database_url_or_explicit_permission(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv("FEDIVERSE_ENV", "production")
+    monkeypatch.setenv(name, value)
+    assert load_settings().env == "production"
+
+
+def test_trusted_proxies_are_comma_separated_cidrs(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().trusted_proxies == []
+    monkeypatch.setenv("FEDIVERSE_TRUSTED_PROXIES", "127.0.0.1/32, 10.0.0.0/8,::1/128")
+    assert [str(n) for n in load_settings().trusted_proxies] == [
+        "127.0.0.1/32",
+        "10.0.0.0/8",
+        "::1/128",
+    ]
+    monkeypatch.setenv("FEDIVERSE_TRUSTED_PROXIES", "10.0.0.1/8")
+    with pytest.raises(SettingsError, match="FEDIVERSE_TRUSTED_PROXIES"):
+        load_settings()
+
+
+def test_empty_metrics_settings_mean_no_metrics(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FEDIVERSE_METRICS_TOKEN", "")
+    monkeypatch.setenv("FEDIVERSE_METRICS_PORT", "")
+    settings = load_settings()
+    assert (settings.metrics_token, settings.metrics_port) == (None, None)
+    monkeypatch.setenv("FEDIVERSE_METRICS_TOKEN", "abc")
+    assert "abc" not in repr(load_settings())
