@@ -76,7 +76,7 @@ async def _post(ctx: AppContext, conn: Conn, uri: str | None) -> Post:
     return post
 
 
-async def _create(ctx: AppContext, conn: Conn, person: Actor, activity: dict[str, Any]) -> str:
+async def _create(ctx: AppContext, conn: Conn, person: Actor, activity: dict[str, Any]) -> None:
     note = activity.get("object")
     if not isinstance(note, dict) or note.get("type") not in OBJECT_TYPES:
         raise invalid("a Create needs a Note, Article or Page")
@@ -101,12 +101,11 @@ async def _create(ctx: AppContext, conn: Conn, person: Actor, activity: dict[str
         content_html=sanitize_html(str(content)) if content else None,
     )  # fmt: skip
     name = note.get("name")
-    post = await actions.publish(
+    await actions.publish(
         conn, ctx.urls, person, text, group=groups[0] if groups else None,
         in_reply_to=parent.uri if parent else None, composition=composition,
         title=name if isinstance(name, str) else None,
     )  # fmt: skip
-    return post.uri + "/activity"
 
 
 async def _undo(ctx: AppContext, conn: Conn, person: Actor, activity: dict[str, Any]) -> None:
@@ -134,8 +133,8 @@ async def _perform(
     kind = activity["type"]
     target = id_of(activity.get("object"))
     if kind == "Create":
-        return await _create(ctx, conn, person, activity)
-    if kind == "Follow":
+        await _create(ctx, conn, person, activity)
+    elif kind == "Follow":
         await actions.follow(conn, ctx.urls, person, await _actor(ctx, conn, target))
     elif kind == "Like":
         await reactions.favourite(conn, ctx.urls, person, await _post(ctx, conn, target))
