@@ -233,3 +233,8 @@ async def update_profile(
     )
     assert record is not None
     return Actor.from_record(record)
+
+
+async def pending_follower_ids(conn: Conn, actor: Actor, limit: int = 80) -> list[int]:
+    """Who asks to follow ``actor`` (a locked person), newest first."""
+    return [r["follower_id"] for r in await conn.fetch(Q["pending_follower_ids"], actor.id, limit)]

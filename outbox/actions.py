@@ -126,12 +126,6 @@ def build_note(
         "tag": tags,
         "published": now_iso(),
     }
-    if comp.spoiler_text or comp.sensitive:
-        note["sensitive"] = True
-    if comp.spoiler_text:
-        note["summary"] = comp.spoiler_text
-    if comp.language:
-        note["contentMap"] = {comp.language: content}
     if title:
         note["name"] = title
     if group is not None:
@@ -139,6 +133,17 @@ def build_note(
     if parent is not None:
         note["inReplyTo"] = parent.uri
     note["url"] = note["id"]
+    return _decorate(note, comp)
+
+
+def _decorate(note: dict[str, Any], comp: Composition) -> dict[str, Any]:
+    """A content warning (Mastodon's ``summary`` + ``sensitive``) and the language."""
+    if comp.spoiler_text or comp.sensitive:
+        note["sensitive"] = True
+    if comp.spoiler_text:
+        note["summary"] = comp.spoiler_text
+    if comp.language:
+        note["contentMap"] = {comp.language: note["content"]}
     return note
 
 

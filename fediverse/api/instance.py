@@ -125,7 +125,6 @@ routes = [
     Route("/api/v1/filters", empty_list, methods=["GET"]),
     Route("/api/v2/filters", empty_list, methods=["GET"]),
     Route("/api/v1/announcements", empty_list, methods=["GET"]),
-    Route("/api/v1/follow_requests", empty_list, methods=["GET"]),
     Route("/api/v1/markers", empty_object, methods=["GET"]),
     Route("/api/v1/preferences", preferences, methods=["GET"]),
     Route("/avatars/original/missing.png", missing_image, methods=["GET"]),

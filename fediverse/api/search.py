@@ -50,6 +50,22 @@ async def _by_url(request: Request, q: str, resolve: bool) -> Actor | Post | Non
     return await resolve_url(ctx, q)
 
 
+async def _accounts(
+    request: Request, q: str, resolve: bool, limit: int, following: int | None
+) -> list[int]:
+    """The account a handle names (resolved elsewhere if asked), then name matches here."""
+    found: list[int] = []
+    if resolve and HANDLE_RE.match(q):
+        actor = await resolve_remote(request, "@" + q.lstrip("@"))
+        if actor is not None:
+            found.append(actor.id)
+    async with context(request).pool.acquire() as conn:
+        for actor_id in await search_actor_ids(conn, q, limit, followed_by=following):
+            if actor_id not in found:
+                found.append(actor_id)
+    return found
+
+
 async def search(request: Request) -> Response:
     caller = await optional(request, "read:search")
     params = await read_params(request)
@@ -69,15 +85,8 @@ async def search(request: Request) -> Response:
         elif isinstance(found, Post):
             post_ids.append(found.id)
     elif kind in (None, "accounts") and q:
-        if resolve and HANDLE_RE.match(q):
-            found_actor = await resolve_remote(request, "@" + q.lstrip("@"))
-            if found_actor is not None:
-                account_ids.append(found_actor.id)
-        async with context(request).pool.acquire() as conn:
-            following = viewer.id if viewer and params.flag("following") else None
-            for actor_id in await search_actor_ids(conn, q, limit, followed_by=following):
-                if actor_id not in account_ids:
-                    account_ids.append(actor_id)
+        following = viewer.id if viewer and params.flag("following") else None
+        account_ids = await _accounts(request, q, resolve, limit, following)
     async with context(request).pool.acquire() as conn:
         accounts = await render_accounts(request, conn, account_ids[:limit])
         statuses = await render_posts(request, conn, await visible_ids(conn, post_ids, viewer),

@@ -76,3 +76,7 @@ UPDATE actors SET name = coalesce($2, name), summary = coalesce($3, summary),
                   discoverable = coalesce($5, discoverable), updated = now()
 WHERE id = $1 AND local
 RETURNING *
+
+-- name: pending_follower_ids
+SELECT follower_id FROM follows WHERE followee_id = $1 AND state = 'pending' ORDER BY id DESC
+LIMIT $2

@@ -211,3 +211,21 @@ def test_mastodon_py_sees_our_errors_as_mastodons(servers: tuple[Instance, Insta
         reader.status_post("hello")
     instance = reader.instance()
     assert instance.domain == hub.domain
+
+
+def test_search_resolves_a_post_and_a_person_elsewhere_by_url(
+    servers: tuple[Instance, Instance],
+) -> None:
+    hub, town = servers
+    bob = sign_in_with_log_in(hub, "bob")
+    theirs = bob.status_post("A post to be found by its URL")
+    alice = sign_in_with_pkce(town, "alice")
+    found = alice.search_v2(theirs.uri, resolve=True)
+    assert [s.uri for s in found.statuses] == [theirs.uri]
+    assert found.statuses[0].account.acct == f"bob@{hub.domain}"
+    person = alice.search_v2(f"{hub.base_url}/users/bob", resolve=True).accounts
+    assert [a.acct for a in person] == [f"bob@{hub.domain}"]
+    anonymous = requests.get(
+        f"{town.base_url}/api/v2/search", params={"q": theirs.uri, "resolve": "true"}
+    )
+    assert anonymous.status_code == 401

@@ -287,3 +287,29 @@ async def test_instance_and_profile(client: httpx.AsyncClient, town: SimpleNames
         await client.get("/api/v1/accounts/lookup", params={"acct": "nobody"})
     ).status_code == 404
     assert (await client.get("/api/v1/accounts/99999999")).json() == {"error": "Record not found"}
+
+
+async def test_a_locked_person_answers_follow_requests(
+    client: httpx.AsyncClient, ctx: AppContext, town: SimpleNamespace, conn: asyncpg.Connection
+) -> None:
+    await client.patch(
+        "/api/v1/accounts/update_credentials", headers=town.alice, data={"locked": "true"}
+    )
+    alice_id = await conn.fetchval("SELECT id FROM actors WHERE username = 'alice'")
+    asked = await client.post(f"/api/v1/accounts/{alice_id}/follow", headers=town.bob)
+    assert asked.json()["requested"] is True
+    await step(ctx)
+    notes = (await client.get("/api/v1/notifications", headers=town.alice)).json()
+    assert [n["type"] for n in notes] == ["follow_request"]
+    waiting = (await client.get("/api/v1/follow_requests", headers=town.alice)).json()
+    assert [a["username"] for a in waiting] == ["bob"]
+    bob_id = waiting[0]["id"]
+    approved = await client.post(f"/api/v1/follow_requests/{bob_id}/authorize", headers=town.alice)
+    assert approved.json()["followed_by"] is True
+    await step(ctx)
+    rel = await client.get(
+        "/api/v1/accounts/relationships", headers=town.bob, params={"id[]": str(alice_id)}
+    )
+    assert rel.json()[0]["following"] is True
+    again = await client.post(f"/api/v1/follow_requests/{bob_id}/reject", headers=town.alice)
+    assert again.status_code == 404
