@@ -3,6 +3,8 @@ that change nothing."""
 
 from __future__ import annotations
 
+import html
+
 import asyncpg
 import httpx
 import pytest
@@ -249,3 +251,34 @@ async def test_metadata_names_the_endpoints(client: httpx.AsyncClient) -> None:
     assert meta["token_endpoint"] == f"{BASE}/oauth/token"
     assert meta["code_challenge_methods_supported"] == ["S256"]
     assert "authorization_code" in meta["grant_types_supported"]
+
+
+async def test_signing_in_leads_back_to_the_consent_page_and_nowhere_else(
+    client: httpx.AsyncClient, alice: None
+) -> None:
+    app = await register_app(client)
+    params = {"client_id": app.client_id, "redirect_uri": OOB, "response_type": "code"}
+    asked = await client.get("/oauth/authorize", params=params)
+    assert asked.status_code == 303
+    assert asked.headers["location"].startswith("/auth/sign_in?next=%2Foauth%2Fauthorize%3F")
+    form = await client.get(asked.headers["location"])
+    nxt = html.unescape(form.text.split('name="next" value="')[1].split('"')[0])
+    signed = await client.post(
+        "/auth/sign_in",
+        data={"csrf": csrf_of(form.text), "username": "alice", "password": PASSWORD, "next": nxt},
+    )
+    assert signed.headers["location"].startswith("/oauth/authorize?client_id=")
+    consent = await client.get(signed.headers["location"])
+    assert "Authorize Test app?" in consent.text
+    for evil in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        form = await client.get("/auth/sign_in")
+        away = await client.post(
+            "/auth/sign_in",
+            data={
+                "csrf": csrf_of(form.text),
+                "username": "alice",
+                "password": PASSWORD,
+                "next": evil,
+            },
+        )
+        assert away.headers["location"] == "/"
