@@ -27,7 +27,6 @@ import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -35,17 +34,16 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import admin_url, peak_rss_mib, with_database  # noqa: E402
 from bench.sink import instance_address  # noqa: E402
 from fediverse.actors import Actor, get_local_key  # noqa: E402
 from fediverse.groups import create_group  # noqa: E402
 from fediverse.storage.database import connect  # noqa: E402
-from fediverse.storage.embedded import EmbeddedPostgres  # noqa: E402
 from fediverse.storage.migrations import migrate  # noqa: E402
 from fediverse.urls import Urls  # noqa: E402
 from outbox import send_activity  # noqa: E402
 
 BASE_URL = "https://bench.test"
-BENCH_PG_DIR = Path("/tmp/fediverse-bench/postgres")
 
 
 # -- the signing ceiling ------------------------------------------------------------------
@@ -74,19 +72,6 @@ def measure_ceiling(seconds: float = 3.0) -> float:
 
 
 # -- the world ----------------------------------------------------------------------------
-def admin_url() -> tuple[str, EmbeddedPostgres | None]:
-    if os.environ.get("DATABASE_URL"):
-        return os.environ["DATABASE_URL"], None
-    BENCH_PG_DIR.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(BENCH_PG_DIR.parent, 0o755)
-    server = EmbeddedPostgres(BENCH_PG_DIR)
-    return server.start(), server
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
 async def build_world(url: str, instances: int, followers: int, port: int) -> Actor:
     async with connect(url) as conn:
         await migrate(conn)
@@ -160,6 +145,7 @@ def start_workers(count: int, url: str, workdir: Path) -> list[subprocess.Popen[
     }
     env.update(
         DATABASE_URL=url,
+        FEDIVERSE_DOMAIN=BASE_URL.split("://", 1)[1],
         FEDIVERSE_ALLOW_PRIVATE_ADDRESSES="127.0.0.0/8",
         FEDIVERSE_LOG_LEVEL="WARNING",
         FEDIVERSE_DATA_DIR=str(workdir),
@@ -168,13 +154,6 @@ def start_workers(count: int, url: str, workdir: Path) -> list[subprocess.Popen[
         subprocess.Popen([sys.executable, "-m", "fediverse", "worker"], env=env, cwd=workdir)
         for _ in range(count)
     ]
-
-
-def peak_rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 _control = httpx.Client(timeout=10)

@@ -22,7 +22,7 @@ from fediverse.context import AppContext, context
 from fediverse.metrics import record_inbox_request
 from fediverse.remote import authority_of
 from fediverse.storage.queries import load_queries
-from outbox import mark_host_alive
+from inbox.intake import IncomingItem, Intake
 
 Q = load_queries("inbox")
 QC = load_queries("fediverse")
@@ -167,15 +167,20 @@ async def receive(request: Request) -> Response:
             return ACCEPTED
         return _refuse(rejection.status, rejection.reason)
     scheme = "rfc9421" if "signature-input" in request.headers else "cavage"
-    async with ctx.pool.acquire() as conn, conn.transaction():
-        queued = await conn.fetchval(
-            Q["enqueue"], activity_uri, kind, actor_uri, recipient_id, body.decode("utf-8"),
-            scheme, key_id,
-        )  # fmt: skip
-        # a signed request from a host shows it is up: deliveries to it may resume
-        await mark_host_alive(conn, authority_of(actor_uri))
-    record_inbox_request("accepted" if queued else "duplicate", kind)
+    item = IncomingItem(activity_uri, kind, actor_uri, recipient_id, body.decode("utf-8"),
+                        scheme, key_id, authority_of(actor_uri))  # fmt: skip
+    new = await intake_of(ctx).enqueue(item)
+    record_inbox_request("accepted" if new else "duplicate", kind)
     return ACCEPTED
+
+
+def intake_of(ctx: AppContext) -> Intake:
+    """The process's intake batcher (made on first use, on the serving event loop)."""
+    intake = ctx.services.get("intake")
+    if intake is None:
+        intake = ctx.services["intake"] = Intake(ctx.pool)
+    assert isinstance(intake, Intake)
+    return intake
 
 
 routes = [

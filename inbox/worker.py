@@ -130,12 +130,17 @@ class InboxWorker:
                         await _first(self._wake.wait(), stop.wait())
         finally:
             if listener is not None:
+                with contextlib.suppress(OSError, asyncpg.PostgresError):
+                    await listener.remove_listener("inbox_items", self._notified)
                 await self.ctx.pool.release(listener)
+
+    def _notified(self, *args: object) -> None:
+        self._wake.set()
 
     async def _listen(self) -> PoolConnectionProxy | None:
         try:
             conn = await self.ctx.pool.acquire()
-            await conn.add_listener("inbox_items", lambda *_: self._wake.set())
+            await conn.add_listener("inbox_items", self._notified)
         except (OSError, asyncpg.PostgresError):
             return None
         return conn

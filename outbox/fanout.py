@@ -112,13 +112,13 @@ async def send_raw(
     return queued
 
 
-async def mark_host_alive(conn: Conn, host: str) -> None:
-    """``host`` sent us a signed request: it is up, so clear "unavailable" and its breaker.
+async def mark_host_alive(conn: Conn, *hosts: str) -> None:
+    """These hosts sent us signed requests: they are up, so clear "unavailable" and breakers.
 
     Costs one indexed ``UPDATE`` that writes nothing when there is nothing to clear, so the
-    inbox may call it on every verified request.
+    inbox may call it for every batch of verified requests.
     """
-    await conn.execute(Q["mark_host_alive"], host.lower())
+    await conn.execute(Q["mark_host_alive"], sorted({host.lower() for host in hosts}))
 
 
 async def _has_local_recipients(

@@ -29,6 +29,18 @@ class Claimed:
     inbox_uri: str
     host: str
     attempts: int
+    last_status: int | None = None
+    # the signature scheme this host last accepted (None: not known yet)
+    host_scheme: str | None = None
+
+    @property
+    def scheme(self) -> str:
+        """How to sign this attempt: what the host accepted before (draft-cavage by default),
+        and the other scheme after a 401 (the double-knock: a 401 may mean "not that one")."""
+        known = self.host_scheme or "cavage"
+        if self.last_status == 401:
+            return "rfc9421" if known == "cavage" else "cavage"
+        return known
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +76,8 @@ class HostFailures:
 class Summary:
     """A batch of outcomes as the statements that record them want it."""
 
-    succeeded_hosts: set[str] = field(default_factory=set)
+    # host → the signature scheme it accepted
+    succeeded_hosts: dict[str, str] = field(default_factory=dict)
     failed_hosts: dict[str, HostFailures] = field(default_factory=lambda: defaultdict(HostFailures))
     gone_inboxes: dict[str, str] = field(default_factory=dict)
 
@@ -75,7 +88,7 @@ def summarize(batch: Sequence[Finished]) -> Summary:
     for item in batch:
         outcome, host = item.outcome, item.claimed.host
         if outcome.verdict is Verdict.DELIVERED:
-            summary.succeeded_hosts.add(host)
+            summary.succeeded_hosts[host] = item.claimed.scheme
         elif outcome.verdict is Verdict.GONE:
             summary.gone_inboxes[item.claimed.inbox_uri] = host
         if outcome.host_failed or outcome.host_paused_until is not None:
@@ -121,6 +134,8 @@ async def claim(conn: Conn, limit: int, policy: HostPolicy) -> list[Claimed]:
             r["inbox_uri"],
             r["host"],
             r["attempts"],
+            r["last_status"],
+            r["host_scheme"],
         )
         for r in rows
     ]
@@ -154,7 +169,9 @@ async def record(conn: Conn, batch: Sequence[Finished], policy: HostPolicy) -> l
             [f.excerpt for f in batch],
         )
         if summary.succeeded_hosts:
-            await conn.execute(Q["record_host_successes"], sorted(summary.succeeded_hosts))
+            hosts = sorted(summary.succeeded_hosts)
+            schemes = [summary.succeeded_hosts[h] for h in hosts]
+            await conn.execute(Q["record_host_successes"], hosts, schemes)
         if summary.gone_inboxes:
             inboxes = sorted(summary.gone_inboxes)
             hosts = [summary.gone_inboxes[i] for i in inboxes]

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 from federation.cavage import build_signing_string, format_http_date, split_target
 from federation.digest import compute_digest_header
 from federation.keys import PrivateKey
+from federation.rfc9421 import sign_rfc9421
 
 COVERED = ("(request-target)", "host", "date", "digest")
 CONTENT_TYPE = "application/activity+json"
@@ -56,6 +57,9 @@ class PendingRequest:
     target: str
     activity: PreparedActivity
     key: SigningKey
+    # "cavage" (draft-cavage-12) or "rfc9421" (HTTP Message Signatures)
+    scheme: str = "cavage"
+    url: str = ""
 
 
 class _DateCache:
@@ -81,6 +85,8 @@ def host_header_of(url: str) -> str:
 def sign_request(pending: PendingRequest, date: str | None = None) -> bytes:
     """The complete request (head and body) of one signed delivery."""
     date = date or _dates.now()
+    if pending.scheme == "rfc9421":
+        return _sign_rfc9421(pending, date)
     activity = pending.activity
     headers = {"host": pending.host_header, "date": date, "digest": activity.digest}
     message = build_signing_string("POST", pending.target, headers, COVERED)
@@ -96,6 +102,24 @@ def sign_request(pending: PendingRequest, date: str | None = None) -> bytes:
         f'Signature: keyId="{pending.key.key_id}",algorithm="{algorithm}",'
         f'headers="{" ".join(COVERED)}",signature="{base64.b64encode(signature).decode()}"'
         "\r\n\r\n"
+    )
+    return head.encode("latin-1") + activity.body
+
+
+def _sign_rfc9421(pending: PendingRequest, date: str) -> bytes:
+    """RFC 9421 over ``@method @target-uri content-digest`` (as Mastodon 4.5 and Fedify)."""
+    activity = pending.activity
+    added = sign_rfc9421("POST", pending.url, activity.body, pending.key.key_id,
+                         pending.key.private_key, datetime.now(UTC))  # fmt: skip
+    lines = "".join(f"{name}: {value}\r\n" for name, value in added.items())
+    head = (
+        f"POST {pending.target} HTTP/1.1\r\n"
+        f"Host: {pending.host_header}\r\n"
+        f"Date: {date}\r\n"
+        f"Content-Type: {CONTENT_TYPE}\r\n"
+        f"Content-Length: {len(activity.body)}\r\n"
+        f"User-Agent: {USER_AGENT}\r\n"
+        f"{lines}\r\n"
     )
     return head.encode("latin-1") + activity.body
 

@@ -233,7 +233,10 @@ class DeliveryWorker:
             except TransportError as exc:
                 self._finish(item, Outcome(Verdict.REJECTED, str(exc)))
                 return None
-            return PendingRequest(host_header_of(item.inbox_uri), target, activity, key)
+            return PendingRequest(
+                host_header_of(item.inbox_uri), target, activity, key, item.scheme,
+                item.inbox_uri,
+            )  # fmt: skip
         return None
 
     async def _sign_and_post(self, chunk: list[tuple[Claimed, PendingRequest]]) -> None:

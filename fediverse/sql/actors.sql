@@ -32,10 +32,7 @@ SELECT k.*, a.uri AS owner_uri FROM actor_keys k JOIN actors a ON a.id = k.actor
 WHERE k.key_id = $1
 
 -- name: list_local_actors
-SELECT a.*,
-       (SELECT count(*) FROM follows f WHERE f.followee_id = a.id AND f.state = 'accepted')
-           AS followers_count,
-       u.state AS user_state
+SELECT a.*, u.state AS user_state
 FROM actors a LEFT JOIN users u ON u.actor_id = a.id
 WHERE a.local AND a.type = $1
 ORDER BY lower(a.username)

@@ -2,7 +2,7 @@
 -- first) or "items newer than min_id"; never OFFSET, so page 50,000 costs what page 1 costs.
 
 -- name: count_followers
-SELECT count(*) FROM follows WHERE followee_id = $1 AND state = 'accepted'
+SELECT followers_count FROM actors WHERE id = $1
 
 -- name: followers_before
 SELECT f.id AS cursor, a.uri AS item
@@ -17,7 +17,7 @@ WHERE f.followee_id = $1 AND f.state = 'accepted' AND f.id > $2
 ORDER BY f.id ASC LIMIT $3
 
 -- name: count_following
-SELECT count(*) FROM follows WHERE follower_id = $1 AND state = 'accepted'
+SELECT following_count FROM actors WHERE id = $1
 
 -- name: following_before
 SELECT f.id AS cursor, a.uri AS item
@@ -32,7 +32,7 @@ WHERE f.follower_id = $1 AND f.state = 'accepted' AND f.id > $2
 ORDER BY f.id ASC LIMIT $3
 
 -- name: count_outbox
-SELECT count(*) FROM activities WHERE actor_id = $1 AND public
+SELECT outbox_count FROM actors WHERE id = $1
 
 -- name: outbox_before
 SELECT id AS cursor, body AS item FROM activities

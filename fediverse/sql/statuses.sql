@@ -16,11 +16,8 @@ FROM posts p LEFT JOIN posts parent ON parent.uri = p.in_reply_to_uri
 WHERE p.id = ANY($1)
 
 -- name: actors_with_counts
+-- (followers_count and following_count are counters kept on actors by triggers)
 SELECT a.*,
-       (SELECT count(*) FROM follows f WHERE f.followee_id = a.id AND f.state = 'accepted')
-           AS followers_count,
-       (SELECT count(*) FROM follows f WHERE f.follower_id = a.id AND f.state = 'accepted')
-           AS following_count,
        CASE WHEN a.type = 'Group'
             THEN (SELECT count(*) FROM group_shares s WHERE s.group_id = a.id)
             ELSE (SELECT count(*) FROM posts p WHERE p.author_id = a.id

@@ -17,6 +17,7 @@ from fediverse.urls import ACTOR_PATH_PREFIX
 from fediverse.web.negotiation import choose_representation
 from fediverse.web.pages import render_profile
 from fediverse.web.responses import ActivityResponse
+from fediverse.web.signed_fetch import check_authorized_fetch
 
 Q = load_queries("fediverse")
 _TYPE_OF_PREFIX = {prefix: actor_type for actor_type, prefix in ACTOR_PATH_PREFIX.items()}
@@ -42,6 +43,8 @@ async def _instance_actor(request: Request) -> Actor:
 
 
 async def _actor_document(request: Request, actor: Actor) -> Response:
+    if actor.type != "Application":  # the instance actor stays public: others need its key
+        await check_authorized_fetch(request)
     async with context(request).pool.acquire() as conn:
         key = await get_local_key(conn, actor)
     return ActivityResponse(render_actor(actor, key.public_key_pem))
@@ -87,6 +90,7 @@ async def collection(request: Request) -> Response:
     if name not in ("followers", "following", "outbox"):
         raise NotFoundError(f"collection {name!r}")
     owner = await _actor_at(request)
+    await check_authorized_fetch(request)
     uri = f"{owner.uri}/{name}"
     page = _page_request(request)
     async with context(request).pool.acquire() as conn:
@@ -103,6 +107,7 @@ async def collection(request: Request) -> Response:
 
 async def moderators(request: Request) -> Response:
     group = await _actor_at(request)
+    await check_authorized_fetch(request)
     async with context(request).pool.acquire() as conn:
         doc = await col.render_moderators(conn, group.id, f"{group.uri}/moderators")
     return ActivityResponse(doc)
@@ -111,6 +116,7 @@ async def moderators(request: Request) -> Response:
 async def featured(request: Request) -> Response:
     """Pinned posts, inline (Lemmy and Mastodon read ``orderedItems`` of ``featured``)."""
     group = await _actor_at(request)
+    await check_authorized_fetch(request)
     async with context(request).pool.acquire() as conn:
         pinned = await pinned_post_uris(conn, group)
     return ActivityResponse(col.render_inline(f"{group.uri}/featured", pinned))

@@ -13,11 +13,13 @@ from fediverse.posts import find_post
 from fediverse.storage.queries import load_queries
 from fediverse.web.negotiation import AS2_MEDIA_TYPE
 from fediverse.web.responses import ActivityResponse
+from fediverse.web.signed_fetch import check_authorized_fetch
 
 Q = load_queries("fediverse")
 
 
 async def activity(request: Request) -> Response:
+    await check_authorized_fetch(request)
     ctx = context(request)
     uri = ctx.urls.activity_uri(request.path_params["id"])
     async with ctx.pool.acquire() as conn:
@@ -28,6 +30,7 @@ async def activity(request: Request) -> Response:
 
 
 async def post(request: Request) -> Response:
+    await check_authorized_fetch(request)
     ctx = context(request)
     uri = ctx.urls.object_uri(request.path_params["id"])
     async with ctx.pool.acquire() as conn:

@@ -41,3 +41,17 @@ SELECT count(*) FILTER (WHERE state IN ('received', 'processing')) AS pending,
        count(*) FILTER (WHERE state = 'failed') AS failed,
        min(received_at) FILTER (WHERE state IN ('received', 'processing')) AS oldest_pending
 FROM inbox_items
+
+-- name: enqueue_many
+-- A batch of verified activities from concurrent requests, in one statement (the intake's
+-- group commit); returns the ids that were new.
+INSERT INTO inbox_items (activity_uri, activity_type, actor_uri, recipient_id, body,
+                         verified_by, key_id)
+SELECT DISTINCT ON (activity_uri) activity_uri, activity_type, actor_uri, recipient_id, body,
+       verified_by, key_id
+FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[],
+            $7::text[])
+     AS incoming (activity_uri, activity_type, actor_uri, recipient_id, body, verified_by,
+                  key_id)
+ON CONFLICT (activity_uri) DO NOTHING
+RETURNING activity_uri

@@ -58,5 +58,5 @@ SELECT pg_notify('fediverse_deliveries', '')
 UPDATE delivery_hosts
 SET unavailable_since = NULL, failing_days = 0, last_failure_day = NULL,
     consecutive_failures = 0, paused_until = NULL, updated_at = now()
-WHERE host = $1
+WHERE host = ANY($1::text[])
   AND (unavailable_since IS NOT NULL OR failing_days > 0 OR consecutive_failures > 0)

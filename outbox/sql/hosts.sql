@@ -1,14 +1,17 @@
 -- Per-host health shared by every worker: breaker, pauses, failing days, unavailability.
 
 -- name: record_host_successes
-INSERT INTO delivery_hosts AS h (host, last_success_at)
-SELECT unnest($1::text[]), now()
+-- $1 hosts that accepted a delivery, $2 the signature scheme each accepted (remembered, so
+-- that a host that wants RFC 9421 gets it first next time: the "double-knock").
+INSERT INTO delivery_hosts AS h (host, last_success_at, signature_scheme)
+SELECT u.host, now(), u.scheme FROM unnest($1::text[], $2::text[]) AS u(host, scheme)
 ON CONFLICT (host) DO UPDATE
 SET consecutive_failures = 0, paused_until = NULL, failing_days = 0, last_failure_day = NULL,
-    unavailable_since = NULL, last_success_at = now(), signature_scheme = 'cavage',
-    updated_at = now()
+    unavailable_since = NULL, last_success_at = now(),
+    signature_scheme = EXCLUDED.signature_scheme, updated_at = now()
 WHERE h.consecutive_failures > 0 OR h.failing_days > 0 OR h.unavailable_since IS NOT NULL
    OR h.paused_until IS NOT NULL OR h.last_success_at IS NULL
+   OR h.signature_scheme IS DISTINCT FROM EXCLUDED.signature_scheme
    OR h.last_success_at < now() - interval '1 minute'
 
 -- name: record_host_failures

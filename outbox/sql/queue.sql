@@ -37,7 +37,9 @@ UPDATE deliveries d
 SET state = 'claimed', claimed_at = now(), claim_token = $2, attempts = d.attempts + 1
 FROM allowed
 WHERE d.id = allowed.id
-RETURNING d.id, d.activity_id, d.sender_id, d.inbox_uri, d.host, d.attempts
+RETURNING d.id, d.activity_id, d.sender_id, d.inbox_uri, d.host, d.attempts, d.last_status,
+          (SELECT h.signature_scheme FROM delivery_hosts h WHERE h.host = d.host)
+              AS host_scheme
 
 -- name: get_activity_bodies
 SELECT id, uri, body FROM activities WHERE id = ANY($1::bigint[])

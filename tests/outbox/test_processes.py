@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 
 from outbox import send_activity
 from tests.helpers import clean_env
+from tests.helpers import start_worker as start_worker_process
 from tests.outbox.support import BASE_URL, Sink, add_sink_followers, make_group, note
 
 pytestmark = pytest.mark.slow
@@ -28,14 +28,7 @@ def start_worker(database_url: str, cwd: Path, **settings: str) -> subprocess.Po
         FEDIVERSE_DATA_DIR=str(cwd / "data"),
         **{f"FEDIVERSE_{k.upper()}": v for k, v in settings.items()},
     )
-    with (cwd / f"worker-{time.monotonic_ns()}.log").open("wb") as log:
-        return subprocess.Popen(
-            [sys.executable, "-m", "fediverse", "worker"],
-            env=env,
-            cwd=cwd,
-            stdout=log,
-            stderr=log,
-        )
+    return start_worker_process(env, cwd)
 
 
 async def wait_for(conn: asyncpg.Connection, query: str, timeout: float = 60) -> None:
