@@ -13,13 +13,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from fediverse import api
 from fediverse.context import AppContext, Starter, context
 from fediverse.groups import ensure_demo_group
 from fediverse.runtime import open_database, open_pool, open_remote, prepare_database
 from fediverse.settings import Settings
 from fediverse.storage.migrations import pending_migrations
 from fediverse.urls import Urls
-from fediverse.web import actors, objects, pages, wellknown
+from fediverse.web import actors, auth, authorize, objects, pages, wellknown
 from fediverse.web.errors import EXCEPTION_HANDLERS
 from fediverse.web.metrics import token_route
 from fediverse.web.proxy import RequestContextMiddleware
@@ -90,6 +91,9 @@ def create_app(
         *actors.routes,
         *objects.routes,
         *pages.routes,
+        *auth.routes,
+        *authorize.routes,
+        *api.routes,
     ]
     if settings.metrics_token is not None:
         routes.append(token_route(settings.metrics_token.get_secret_value()))

@@ -150,6 +150,43 @@ def user_create(
     typer.echo(f"created user {handle}")
 
 
+@user_app.command("approve")
+@command
+def user_approve(name: str) -> None:
+    """Let NAME, who signed up while sign-ups need approval, sign in."""
+    from fediverse.commands import set_user_state_command
+
+    typer.echo(run(set_user_state_command(load_settings(), name, "active")))
+
+
+@user_app.command("suspend")
+@command
+def user_suspend(name: str) -> None:
+    """Stop NAME from signing in; their app tokens and sessions stop working."""
+    from fediverse.commands import set_user_state_command
+
+    typer.echo(run(set_user_state_command(load_settings(), name, "suspended")))
+
+
+@user_app.command("unsuspend")
+@command
+def user_unsuspend(name: str) -> None:
+    """Let a suspended NAME sign in again."""
+    from fediverse.commands import set_user_state_command
+
+    typer.echo(run(set_user_state_command(load_settings(), name, "active")))
+
+
+@user_app.command("reset")
+@command
+def user_reset(name: str) -> None:
+    """Give NAME a new password, read from standard input; signs out every app and browser."""
+    from fediverse.commands import reset_password_command
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    typer.echo(run(reset_password_command(load_settings(), name, password)))
+
+
 @user_app.command("list")
 @command
 def user_list() -> None:

@@ -9,7 +9,7 @@ from typing import cast
 import asyncpg
 
 from federation.errors import FetchError
-from fediverse.accounts import create_user
+from fediverse.accounts import create_user, set_password, set_state
 from fediverse.actors import (
     Actor,
     ActorType,
@@ -89,6 +89,19 @@ async def create_user_command(
     return f"@{user.username}@{urls.domain} ({user.uri})"
 
 
+async def set_user_state_command(settings: Settings, name: str, state: str) -> str:
+    async with management(settings) as (conn, urls):
+        await set_state(conn, name, state)
+    word = {"active": "can sign in", "suspended": "is suspended"}[state]
+    return f"@{name}@{urls.domain} {word}"
+
+
+async def reset_password_command(settings: Settings, name: str, password: str) -> str:
+    async with management(settings) as (conn, urls):
+        await set_password(conn, name, password)
+    return f"new password set for @{name}@{urls.domain}; every app and browser is signed out"
+
+
 async def list_actors_command(settings: Settings, actor_type: ActorType) -> list[str]:
     async with management(settings) as (conn, urls):
         rows = await list_local_actors(conn, actor_type)
@@ -97,6 +110,8 @@ async def list_actors_command(settings: Settings, actor_type: ActorType) -> list
     lines = []
     for row in rows:
         extra = " closed" if row["manually_approves_followers"] else ""
+        if row["user_state"] not in (None, "active"):
+            extra += f" {row['user_state']}"
         lines.append(
             f"@{row['username']}@{urls.domain}\t{row['followers_count']} followers{extra}"
             f"\t{row['name']}"

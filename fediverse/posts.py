@@ -186,6 +186,29 @@ async def already_announced(conn: Conn, group: Actor, inner_uri: str) -> bool:
     return bool(await conn.fetchval(Q["find_group_announce_of"], group.id, inner_uri))
 
 
+async def record_vote(conn: Conn, actor: Actor, post: Post, kind: str, activity_uri: str) -> None:
+    await conn.execute(Q["upsert_vote"], actor.id, post.id, kind, activity_uri)
+
+
+async def find_vote(conn: Conn, actor: Actor, post: Post) -> asyncpg.Record | None:
+    record: asyncpg.Record | None = await conn.fetchrow(Q["get_vote_of"], actor.id, post.id)
+    return record
+
+
+async def forget_vote(conn: Conn, actor: Actor, post: Post) -> None:
+    await conn.execute(Q["delete_vote_of"], actor.id, post.id)
+
+
+async def find_share(conn: Conn, post: Post, sharer: Actor) -> asyncpg.Record | None:
+    """The share of ``post`` by ``sharer`` (a group, or a person who reblogged it)."""
+    record: asyncpg.Record | None = await conn.fetchrow(Q["get_share_of"], post.id, sharer.id)
+    return record
+
+
+async def forget_share(conn: Conn, post: Post, sharer: Actor) -> None:
+    await conn.execute(Q["delete_share_of"], post.id, sharer.id)
+
+
 async def recent_threads(conn: Conn, group: Actor, limit: int) -> list[asyncpg.Record]:
     """The group's latest top-level posts with their authors and reply counts."""
     return list(await conn.fetch(Q["group_recent_threads"], group.id, limit))

@@ -101,7 +101,22 @@ class Settings(BaseSettings):
         default="A home for small communities on the fediverse.",
         description="Shown in NodeInfo metadata and on the front page.",
     )
-    open_registrations: bool = Field(default=False, description="Whether anyone may sign up.")
+    registrations: Literal["open", "approval", "closed"] | None = Field(
+        default=None,
+        description="Who may sign up: anyone (open), anyone once an admin approves, or no one.",
+    )
+    open_registrations: bool = Field(
+        default=False, description="Old spelling of FEDIVERSE_REGISTRATIONS=open."
+    )
+    sign_in_limit: int = Field(
+        default=10, ge=1, description="Sign-in attempts per client address per rate window."
+    )
+    sign_up_limit: int = Field(
+        default=5, ge=1, description="Sign-ups per client address per rate window."
+    )
+    rate_limit_window_seconds: int = Field(
+        default=300, ge=10, description="Length of the rate-limit windows, in seconds."
+    )
     signature_window_seconds: int = Field(
         default=3600, ge=60, description="Accepted clock skew of signed requests, each way."
     )
@@ -198,6 +213,15 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _settle_registrations(self) -> Settings:
+        # One source of truth: FEDIVERSE_REGISTRATIONS, else the older boolean.
+        if self.registrations is None:
+            mode = "open" if self.open_registrations else "closed"
+            object.__setattr__(self, "registrations", mode)
+        object.__setattr__(self, "open_registrations", self.registrations != "closed")
+        return self
+
+    @model_validator(mode="after")
     def _check_data_dir(self) -> Settings:
         if self.data_dir.exists() and not self.data_dir.is_dir():
             raise ValueError(f"FEDIVERSE_DATA_DIR {self.data_dir} exists and is not a directory")
@@ -218,6 +242,10 @@ class Settings(BaseSettings):
         if self.domain is None:
             raise SettingsError("FEDIVERSE_DOMAIN is not set")
         return f"{self.scheme}://{self.domain}"
+
+    @property
+    def registration_mode(self) -> Literal["open", "approval", "closed"]:
+        return self.registrations or "closed"
 
     @property
     def hostname(self) -> str:

@@ -40,6 +40,9 @@ class Urls:
     def activity_uri(self, activity_id: str) -> str:
         return f"{self.base_url}/activities/{activity_id}"
 
+    def tag_url(self, tag: str) -> str:
+        return f"{self.base_url}/tags/{quote(tag)}"
+
     def is_local(self, uri: str) -> bool:
         return uri == self.base_url or uri.startswith(self.base_url + "/")
 

@@ -58,8 +58,9 @@ class InboxWorker:
             )
         # One actor's activities in the order they came (a Create before the author's own
         # Like of it, as Lemmy sends them); different actors side by side.
+        # (UPDATE … RETURNING gives rows in storage order, not the subquery's: sort by id.)
         by_actor: dict[str, list[asyncpg.Record]] = {}
-        for item in items:
+        for item in sorted(items, key=lambda record: record["id"]):
             by_actor.setdefault(item["actor_uri"], []).append(item)
         await asyncio.gather(*(self._process_in_order(group) for group in by_actor.values()))
         return len(items)

@@ -8,6 +8,7 @@ local group is handled exactly like a member on another server.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -61,6 +62,35 @@ async def unfollow(conn: Conn, urls: Urls, person: Actor, target: Actor) -> None
         await _send(conn, person, undo, Audience(actors=(target,)), public=False)
 
 
+@dataclass(frozen=True)
+class Composition:
+    """What a Mastodon app adds to a post: its audience, warning, language, mentions, tags."""
+
+    visibility: str = "public"  # public, unlisted, private (followers only) or direct
+    spoiler_text: str = ""
+    sensitive: bool = False
+    language: str | None = None
+    mentions: tuple[Actor, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    # the text already rendered, with links for mentions and hashtags
+    content_html: str | None = None
+
+
+def _addressing(
+    author: Actor, mentioned: list[Actor], visibility: str
+) -> tuple[list[str], list[str]]:
+    """``to`` and ``cc`` as Mastodon addresses each visibility (public: to Public)."""
+    followers = [author.followers_uri] if author.followers_uri else []
+    others = [a.uri for a in mentioned]
+    if visibility == "unlisted":
+        return followers, [AS_PUBLIC, *others]
+    if visibility == "private":
+        return followers, others
+    if visibility == "direct":
+        return others, []
+    return [AS_PUBLIC], [*followers, *others]
+
+
 def build_note(
     urls: Urls,
     author: Actor,
@@ -70,28 +100,29 @@ def build_note(
     parent: Post | None,
     parent_author: Actor | None,
     title: str | None,
+    composition: Composition | None = None,
 ) -> dict[str, Any]:
     """A post or comment addressed as Mastodon and Lemmy both read it (DESIGN.md §4)."""
-    to: list[str] = [AS_PUBLIC]
-    cc: list[str] = [author.followers_uri or ""]
-    tags: list[dict[str, str]] = []
-    if group is not None:
-        cc.append(group.uri)
-        tags.append({"type": "Mention", "href": group.uri, "name": f"@{group.handle}"})
+    comp = composition or Composition()
+    mentioned = [group] if group is not None else []
     if parent_author is not None and parent_author.uri != author.uri:
-        cc.append(parent_author.uri)
-        tags.append(
-            {"type": "Mention", "href": parent_author.uri, "name": f"@{parent_author.handle}"}
-        )
+        mentioned.append(parent_author)
+    mentioned += [a for a in comp.mentions if a.uri not in {m.uri for m in mentioned}]
+    to, cc = _addressing(author, mentioned, comp.visibility)
+    tags: list[dict[str, str]] = [
+        {"type": "Mention", "href": a.uri, "name": f"@{a.handle}"} for a in mentioned
+    ]
+    tags += [{"type": "Hashtag", "href": urls.tag_url(t), "name": f"#{t}"} for t in comp.hashtags]
+    content = comp.content_html or text_to_html(text)
     note: dict[str, Any] = {
         "id": urls.object_uri(str(uuid.uuid4())),
         "type": "Page" if title and parent is None else "Note",
         "attributedTo": author.uri,
-        "content": text_to_html(text),
+        "content": content,
         "mediaType": "text/html",
         "source": {"content": text, "mediaType": "text/markdown"},
         "to": to,
-        "cc": [c for c in cc if c],
+        "cc": cc,
         "tag": tags,
         "published": now_iso(),
     }
@@ -102,6 +133,17 @@ def build_note(
     if parent is not None:
         note["inReplyTo"] = parent.uri
     note["url"] = note["id"]
+    return _decorate(note, comp)
+
+
+def _decorate(note: dict[str, Any], comp: Composition) -> dict[str, Any]:
+    """A content warning (Mastodon's ``summary`` + ``sensitive``) and the language."""
+    if comp.spoiler_text or comp.sensitive:
+        note["sensitive"] = True
+    if comp.spoiler_text:
+        note["summary"] = comp.spoiler_text
+    if comp.language:
+        note["contentMap"] = {comp.language: note["content"]}
     return note
 
 
@@ -114,6 +156,7 @@ async def publish(
     group: Actor | None = None,
     in_reply_to: str | None = None,
     title: str | None = None,
+    composition: Composition | None = None,
 ) -> Post:
     """Post (to a group, when given) or reply; the group's own rules decide on arrival."""
     if not text.strip():
@@ -128,7 +171,8 @@ async def publish(
         if group is None and parent is not None and parent.group_id is not None:
             group = await find_actor_by_id(conn, parent.group_id)
         note = build_note(urls, author, text, group=group, parent=parent,
-                          parent_author=parent_author, title=title)  # fmt: skip
+                          parent_author=parent_author, title=title,
+                          composition=composition)  # fmt: skip
         remote_group = group if group is not None and not group.local else None
         post, _ = await store_post(conn, note, author, remote_group, local=True)
         create = {
@@ -141,9 +185,12 @@ async def publish(
             "cc": note["cc"],
             "published": note["published"],
         }
-        recipients = tuple(a for a in (group, parent_author) if a is not None)
-        await _send(conn, author, create,
-                    Audience(actors=recipients, followers_of=author), public=True)  # fmt: skip
+        visibility = composition.visibility if composition else "public"
+        mentioned = composition.mentions if composition else ()
+        recipients = tuple(a for a in (group, parent_author, *mentioned) if a is not None)
+        followers_of = None if visibility == "direct" else author
+        await _send(conn, author, create, Audience(actors=recipients, followers_of=followers_of),
+                    public=visibility in ("public", "unlisted"))  # fmt: skip
     return post
 
 
@@ -167,7 +214,8 @@ async def delete(conn: Conn, urls: Urls, author: Actor, post: Post) -> None:
                     Audience(actors=recipients, followers_of=author), public=True)  # fmt: skip
 
 
-async def like(conn: Conn, urls: Urls, person: Actor, post: Post, kind: str = "Like") -> None:
+async def like(conn: Conn, urls: Urls, person: Actor, post: Post, kind: str = "Like") -> str:
+    """Like (or dislike) a post; the activity's id."""
     async with conn.transaction():
         group = await find_actor_by_id(conn, post.group_id) if post.group_id else None
         author = await find_actor_by_id(conn, post.author_id)
@@ -182,6 +230,7 @@ async def like(conn: Conn, urls: Urls, person: Actor, post: Post, kind: str = "L
         }
         recipients = tuple(a for a in (group, author) if a is not None)
         await _send(conn, person, activity, Audience(actors=recipients), public=False)
+    return str(activity["id"])
 
 
 async def _send(

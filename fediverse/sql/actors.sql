@@ -32,8 +32,8 @@ SELECT k.*, a.uri AS owner_uri FROM actor_keys k JOIN actors a ON a.id = k.actor
 WHERE k.key_id = $1
 
 -- name: list_local_actors
-SELECT a.*
-FROM actors a
+SELECT a.*, u.state AS user_state
+FROM actors a LEFT JOIN users u ON u.actor_id = a.id
 WHERE a.local AND a.type = $1
 ORDER BY lower(a.username)
 
@@ -68,3 +68,20 @@ ORDER BY id DESC LIMIT 1
 -- name: find_group_announce_of
 SELECT EXISTS (SELECT 1 FROM activities
                WHERE actor_id = $1 AND object_uri = $2 AND type = 'Announce')
+
+-- name: get_user_by_name
+SELECT u.*, a.username FROM users u JOIN actors a ON a.id = u.actor_id
+WHERE a.local AND lower(a.username) = lower($1)
+
+-- name: insert_user_with_reason
+INSERT INTO users (actor_id, password_hash, state, is_admin, sign_up_reason)
+VALUES ($1, $2, $3, false, $4)
+
+-- name: set_user_state
+UPDATE users SET state = $2 WHERE actor_id = $1 RETURNING state
+
+-- name: set_password_hash
+UPDATE users SET password_hash = $2 WHERE actor_id = $1
+
+-- name: latest_activity_of
+SELECT uri FROM activities WHERE actor_id = $1 ORDER BY id DESC LIMIT 1

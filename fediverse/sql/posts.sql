@@ -94,3 +94,21 @@ SELECT * FROM group_bans WHERE activity_uri = $1
 
 -- name: attach_to_group
 UPDATE posts SET group_id = $2 WHERE id = $1 AND group_id IS NULL RETURNING *
+
+-- name: get_vote_of
+SELECT * FROM votes WHERE actor_id = $1 AND post_id = $2
+
+-- name: delete_vote_of
+DELETE FROM votes WHERE actor_id = $1 AND post_id = $2
+
+-- name: get_share_of
+SELECT * FROM group_shares WHERE post_id = $1 AND group_id = $2
+
+-- name: delete_share_of
+DELETE FROM group_shares WHERE post_id = $1 AND group_id = $2
+
+-- name: get_posts_by_ids
+SELECT * FROM posts WHERE id = ANY($1)
+
+-- name: get_post_by_uri_or_url
+SELECT * FROM posts WHERE (uri = $1 OR url = $1) AND deleted_at IS NULL LIMIT 1

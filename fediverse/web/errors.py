@@ -9,7 +9,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ExceptionHandler
 
+from fediverse.api.errors import ApiError, api_error_handler, oauth_error_handler
 from fediverse.errors import InvalidInput, NotFoundError
+from fediverse.oauth import OAuthError
 from fediverse.web.negotiation import NotAcceptable
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,8 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 
 EXCEPTION_HANDLERS: dict[int | type[Exception], ExceptionHandler] = {
+    ApiError: api_error_handler,
+    OAuthError: oauth_error_handler,
     HTTPException: _http_exception,
     NotFoundError: _not_found,
     InvalidInput: _invalid,

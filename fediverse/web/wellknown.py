@@ -144,7 +144,7 @@ async def nodeinfo(request: Request) -> Response:
         },
         "protocols": ["activitypub"],
         "services": {"inbound": [], "outbound": []},
-        "openRegistrations": ctx.settings.open_registrations,
+        "openRegistrations": ctx.settings.registration_mode != "closed",
         "usage": {
             "users": {
                 "total": users["total"],

@@ -18,6 +18,7 @@ from federation.errors import Gone, NotFound
 from federation.vocabulary.base import id_of
 from fediverse.actors import find_actor_by_uri
 from fediverse.context import AppContext
+from fediverse.notifications import notify
 from fediverse.posts import find_post, record_share, store_post
 from fediverse.remote import authority_of
 from fediverse.storage.queries import load_queries
@@ -99,6 +100,7 @@ async def handle_boost(ctx: AppContext, rx: Received) -> str:
                 conn, obj, author, group if group.is_group else None, local=False
             )
         await record_share(conn, post, group, rx.activity_uri)
+        await notify(conn, post.author_id, "reblog", group.id, post.id)
     return f"shared by {group.handle}"
 
 

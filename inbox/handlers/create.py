@@ -18,6 +18,7 @@ from fediverse.activities import build_response
 from fediverse.actors import Actor, find_actor_by_id, find_actor_by_uri
 from fediverse.context import AppContext
 from fediverse.membership import may_post
+from fediverse.notifications import notify_mentions
 from fediverse.posts import (
     POST_TYPES,
     already_announced,
@@ -104,6 +105,8 @@ async def post_into_group(
         post = await attach_to_group(conn, post, group)
     elif post.group_id != group.id:
         await record_share(conn, post, group, None)
+    if top_level:  # the group's boost: a reblog in its members' home timelines
+        await record_share(conn, post, group, None)
     if await already_announced(conn, group, rx.activity_uri):
         return f"already posted in {group.username}"
     await redistribute(
@@ -118,17 +121,29 @@ async def handle(ctx: AppContext, rx: Received) -> str:
     object_uri = check_post(obj, rx.actor_uri)
     author = await ensure_actor(ctx, rx.actor_uri)
     async with ctx.pool.acquire() as conn, conn.transaction():
-        if await is_tombstoned(conn, object_uri):
-            return "ignored: the post was deleted"
-        groups = await groups_for(conn, ctx, rx, obj)
-        outcomes = [await post_into_group(conn, ctx, rx, obj, author, g) for g in groups]
-        if outcomes:
-            return "; ".join(outcomes)
-        if rx.via_group_uri is not None:
-            return await store_from_remote_group(conn, ctx, rx, obj, author)
-        if not await concerns_someone_here(conn, rx, obj, author):
-            raise Refused("the post concerns no one here")
-        await store_post(conn, obj, author, None, local=author.local)
+        outcome = await store_and_share(conn, ctx, rx, obj, object_uri, author)
+        post = await find_post(conn, object_uri)
+        if post is not None:
+            parent = await find_post(conn, post.in_reply_to_uri or "")
+            await notify_mentions(conn, post.id, author.id, addressed_uris(obj),
+                                  parent.author_id if parent else None)  # fmt: skip
+    return outcome
+
+
+async def store_and_share(
+    conn: Conn, ctx: AppContext, rx: Received, obj: dict[str, Any], object_uri: str, author: Actor
+) -> str:
+    if await is_tombstoned(conn, object_uri):
+        return "ignored: the post was deleted"
+    groups = await groups_for(conn, ctx, rx, obj)
+    outcomes = [await post_into_group(conn, ctx, rx, obj, author, g) for g in groups]
+    if outcomes:
+        return "; ".join(outcomes)
+    if rx.via_group_uri is not None:
+        return await store_from_remote_group(conn, ctx, rx, obj, author)
+    if not await concerns_someone_here(conn, rx, obj, author):
+        raise Refused("the post concerns no one here")
+    await store_post(conn, obj, author, None, local=author.local)
     return "stored"
 
 

@@ -14,6 +14,7 @@ from fediverse.activities import build_response
 from fediverse.actors import Actor, find_actor_by_uri
 from fediverse.context import AppContext
 from fediverse.membership import is_banned, record_follow, remove_follow
+from fediverse.notifications import notify
 from fediverse.storage.database import Conn
 from inbox.errors import Refused
 from inbox.handlers.common import ensure_actor, remote
@@ -55,6 +56,9 @@ async def handle(ctx: AppContext, rx: Received) -> str:
             conn, follower, followee, rx.activity_uri,
             accepted=not followee.manually_approves_followers,
         )  # fmt: skip
+        await notify(
+            conn, followee.id, "follow" if follow.accepted else "follow_request", follower.id
+        )
         if not follow.accepted:
             return "pending: waiting for a moderator"
         await answer(conn, ctx, followee, follower, rx.activity, "Accept")

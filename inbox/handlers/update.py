@@ -21,6 +21,8 @@ async def handle(ctx: AppContext, rx: Received) -> str:
     if isinstance(kinds, str) and kinds in ACTOR_TYPES:
         if id_of(obj) != rx.actor_uri:
             raise Refused("an actor may update only itself")
+        if rx.local:
+            return "our own actor's profile: already stored"
         async with ctx.pool.acquire() as conn:
             await store_actor_document(conn, obj, rx.actor_uri)
         return "actor updated"

@@ -10,6 +10,7 @@ from federation.vocabulary.base import id_of
 from fediverse.actors import find_actor_by_id
 from fediverse.context import AppContext
 from fediverse.membership import is_banned
+from fediverse.notifications import notify
 from fediverse.posts import find_post
 from fediverse.storage.queries import load_queries
 from inbox.errors import Refused, Transient
@@ -34,6 +35,8 @@ async def handle(ctx: AppContext, rx: Received) -> str:
         if group is not None and group.local and await is_banned(conn, group, voter):
             raise Refused("banned from the group")
         await conn.execute(QC["upsert_vote"], voter.id, post.id, rx.activity_type, rx.activity_uri)
+        if rx.activity_type == "Like":
+            await notify(conn, post.author_id, "favourite", voter.id, post.id)
         if group is not None and group.local and rx.via_group_uri is None:
             await announce_wrapped(conn, ctx.urls, group, rx.body)
     return f"{rx.activity_type.lower()} recorded"

@@ -1,0 +1,36 @@
+"""The Mastodon client API and ActivityPub client-to-server: what members' apps speak.
+
+One module per resource; :mod:`~fediverse.api.entities` renders Mastodon's JSON shapes and
+:mod:`~fediverse.api.auth` checks bearer tokens and scopes. ``docs/api.md`` lists every
+endpoint and what it omits.
+"""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from fediverse.api import (
+    accounts,
+    apps,
+    c2s,
+    follow_requests,
+    instance,
+    notifications,
+    oauth,
+    search,
+    statuses,
+    timelines,
+)
+
+routes: list[BaseRoute] = [
+    *apps.routes,
+    *oauth.routes,
+    *instance.routes,
+    *accounts.routes,
+    *follow_requests.routes,
+    *statuses.routes,
+    *timelines.routes,
+    *search.routes,
+    *notifications.routes,
+    *c2s.routes,
+]

@@ -1,0 +1,169 @@
+"""ActivityPub client-to-server: ``POST /users/NAME/outbox`` with a bearer token.
+
+A client sends ``Create`` (of a ``Note``, or the bare ``Note``), ``Follow``, ``Like``,
+``Undo`` (of its ``Follow`` or ``Like``) or ``Delete``; the server fills in ids and
+addresses, stores, and delivers exactly as when the member acts through the Mastodon API
+(ActivityPub §6). Answers 201 with ``Location`` of the new activity.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from federation.vocabulary.base import id_of, ids_of
+from fediverse.actors import Actor, find_actor_by_uri
+from fediverse.api.auth import Caller, authenticated
+from fediverse.api.errors import NOT_ALLOWED, OUTSIDE_SCOPES, ApiError, invalid, not_found
+from fediverse.api.params import MAX_API_BODY
+from fediverse.context import AppContext, context
+from fediverse.errors import InvalidInput
+from fediverse.html import html_to_text, sanitize_html
+from fediverse.posts import Post, find_post
+from fediverse.render import AS_PUBLIC
+from fediverse.resolve import resolve_url
+from fediverse.storage.database import Conn
+from fediverse.storage.queries import load_queries
+from outbox import actions, reactions
+from outbox.actions import Composition
+
+Q = load_queries("fediverse")
+SCOPES = {"Create": ("write:statuses",), "Delete": ("write:statuses",),
+          "Follow": ("write:follows",), "Like": ("write:favourites",),
+          "Undo": ("write:follows", "write:favourites")}  # fmt: skip
+OBJECT_TYPES = frozenset({"Note", "Article", "Page"})
+
+
+async def _activity(request: Request) -> dict[str, Any]:
+    body = await request.body()
+    if len(body) > MAX_API_BODY:
+        raise ApiError(413, "the request body is too large")
+    try:
+        activity = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise ApiError(400, "the body is not JSON") from None
+    if not isinstance(activity, dict):
+        raise ApiError(400, "the body is not a JSON object")
+    if activity.get("type") in OBJECT_TYPES:  # a bare object means: create it (AP §6.2.1)
+        activity = {"type": "Create", "object": activity, "to": activity.get("to"),
+                    "cc": activity.get("cc")}  # fmt: skip
+    if activity.get("type") not in SCOPES:
+        raise invalid(f"activities of type {activity.get('type')!r} are not supported here")
+    return activity
+
+
+async def _actor(ctx: AppContext, conn: Conn, uri: str | None) -> Actor:
+    actor = await find_actor_by_uri(conn, uri) if uri else None
+    if actor is None and uri and ctx.remote is not None and not ctx.urls.is_local(uri):
+        found = await resolve_url(ctx, uri)
+        actor = found if isinstance(found, Actor) else None
+    if actor is None:
+        raise not_found()
+    return actor
+
+
+async def _post(ctx: AppContext, conn: Conn, uri: str | None) -> Post:
+    post = await find_post(conn, uri) if uri else None
+    if post is None and uri and not ctx.urls.is_local(uri):
+        found = await resolve_url(ctx, uri)
+        post = found if isinstance(found, Post) else None
+    if post is None or post.deleted_at is not None:
+        raise not_found()
+    return post
+
+
+async def _create(ctx: AppContext, conn: Conn, person: Actor, activity: dict[str, Any]) -> None:
+    note = activity.get("object")
+    if not isinstance(note, dict) or note.get("type") not in OBJECT_TYPES:
+        raise invalid("a Create needs a Note, Article or Page")
+    source = note.get("source")
+    text = source.get("content") if isinstance(source, dict) else None
+    content = str(note.get("content") or "")
+    text = text if isinstance(text, str) else html_to_text(sanitize_html(content))
+    to = ids_of(note.get("to")) + ids_of(activity.get("to"))
+    cc = ids_of(note.get("cc")) + ids_of(activity.get("cc"))
+    addressed = [a for u in dict.fromkeys(to + cc + ids_of(note.get("audience")))
+                 if (a := await find_actor_by_uri(conn, u)) is not None]  # fmt: skip
+    groups = [a for a in addressed if a.is_group]
+    visibility = ("public" if AS_PUBLIC in to else "unlisted" if AS_PUBLIC in cc
+                  else "private" if person.followers_uri in to + cc else "direct")  # fmt: skip
+    parent_uri = id_of(note.get("inReplyTo"))
+    parent = await _post(ctx, conn, parent_uri) if parent_uri else None
+    summary = note.get("summary")
+    composition = Composition(
+        visibility=visibility, spoiler_text=summary if isinstance(summary, str) else "",
+        sensitive=bool(note.get("sensitive")),
+        mentions=tuple(groups[1:]) + tuple(a for a in addressed if not a.is_group),
+        content_html=sanitize_html(str(content)) if content else None,
+    )  # fmt: skip
+    name = note.get("name")
+    await actions.publish(
+        conn, ctx.urls, person, text, group=groups[0] if groups else None,
+        in_reply_to=parent.uri if parent else None, composition=composition,
+        title=name if isinstance(name, str) else None,
+    )  # fmt: skip
+
+
+async def _undo(ctx: AppContext, conn: Conn, person: Actor, activity: dict[str, Any]) -> None:
+    undone = activity.get("object")
+    if not isinstance(undone, dict):
+        record = await conn.fetchrow(Q["get_activity_by_uri"], id_of(undone) or "")
+        if record is None or record["actor_id"] != person.id:
+            raise not_found()
+        undone = {"type": record["type"], "object": record["object_uri"]}
+    if undone.get("type") == "Follow":
+        await actions.unfollow(
+            conn, ctx.urls, person, await _actor(ctx, conn, id_of(undone.get("object")))
+        )
+    elif undone.get("type") == "Like":
+        post = await _post(ctx, conn, id_of(undone.get("object")))
+        await reactions.unfavourite(conn, ctx.urls, person, post)
+    else:
+        raise invalid("only a Follow or a Like can be undone here")
+
+
+async def _perform(
+    ctx: AppContext, conn: Conn, caller: Caller, activity: dict[str, Any]
+) -> str | None:
+    person = caller.person
+    kind = activity["type"]
+    target = id_of(activity.get("object"))
+    if kind == "Create":
+        await _create(ctx, conn, person, activity)
+    elif kind == "Follow":
+        await actions.follow(conn, ctx.urls, person, await _actor(ctx, conn, target))
+    elif kind == "Like":
+        await reactions.favourite(conn, ctx.urls, person, await _post(ctx, conn, target))
+    elif kind == "Delete":
+        post = await _post(ctx, conn, target)
+        if post.author_id != person.id:
+            raise not_found()
+        await actions.delete(conn, ctx.urls, person, post)
+    else:
+        await _undo(ctx, conn, person, activity)
+    latest: str | None = await conn.fetchval(Q["latest_activity_of"], person.id)
+    return latest
+
+
+async def post_outbox(request: Request) -> Response:
+    caller = await authenticated(request)
+    activity = await _activity(request)
+    if not any(caller.token.allows(s) for s in SCOPES[activity["type"]]):
+        raise ApiError(403, OUTSIDE_SCOPES)
+    if caller.person.username.lower() != str(request.path_params["name"]).lower():
+        raise ApiError(403, NOT_ALLOWED)
+    ctx = context(request)
+    async with ctx.pool.acquire() as conn:
+        try:
+            location = await _perform(ctx, conn, caller, activity)
+        except InvalidInput as exc:
+            raise invalid(str(exc)) from None
+    headers = {"Location": location} if location else {}
+    return Response(status_code=201, headers=headers)
+
+
+routes = [Route("/users/{name}/outbox", post_outbox, methods=["POST"])]

@@ -1,0 +1,128 @@
+"""What the client API's resources share: finding what a caller may see, and rendering it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from federation.errors import FederationError
+from federation.vocabulary.base import ids_of
+from federation.webfinger import parse_handle
+from fediverse.actors import Actor, find_actor_by_id
+from fediverse.api.entities import JSON, render_account, render_entry
+from fediverse.api.errors import not_found
+from fediverse.context import context
+from fediverse.errors import FediverseError
+from fediverse.membership import find_follow
+from fediverse.posts import Post
+from fediverse.statuses import AccountView, Entry, load_accounts, load_bundle, mention_uris
+from fediverse.storage.database import Conn
+from fediverse.storage.queries import load_queries
+from fediverse.web.responses import JSONResponse
+
+Q = load_queries("fediverse")
+
+NO_CACHE = {"Cache-Control": "no-cache, no-store, max-age=0, must-revalidate"}
+
+
+def answer(data: Any, headers: dict[str, str] | None = None, status: int = 200) -> Response:
+    return JSONResponse(data, status_code=status, headers={**NO_CACHE, **(headers or {})})
+
+
+def path_id(request: Request, name: str = "id") -> int:
+    value = request.path_params[name]
+    if isinstance(value, int):
+        return value
+    if not str(value).isdigit() or len(str(value)) > 18:
+        raise not_found()
+    return int(value)
+
+
+async def can_see(conn: Conn, post: Post, viewer: Actor | None) -> bool:
+    """Mastodon's visibility rules: public and unlisted to all; private to followers and
+    those mentioned; direct to those mentioned; everything to its author."""
+    if post.deleted_at is not None:
+        return False
+    if post.visibility in ("public", "unlisted"):
+        return True
+    if viewer is None:
+        return False
+    if post.author_id == viewer.id:
+        return True
+    addressed = ids_of(post.raw.get("to")) + ids_of(post.raw.get("cc")) + mention_uris(post.raw)
+    if viewer.uri in addressed:
+        return True
+    if post.visibility == "followers":
+        follow = await find_follow(conn, viewer.id, post.author_id)
+        return follow is not None and follow.accepted
+    return False
+
+
+async def visible_post(conn: Conn, post_id: int, viewer: Actor | None) -> Post:
+    record = await conn.fetchrow(Q["get_post_by_id"], post_id)
+    post = Post.from_record(record) if record is not None else None
+    if post is None or not await can_see(conn, post, viewer):
+        raise not_found()
+    return post
+
+
+async def visible_ids(conn: Conn, post_ids: Sequence[int], viewer: Actor | None) -> list[int]:
+    """Those of ``post_ids`` that ``viewer`` may see."""
+    records = await conn.fetch(Q["get_posts_by_ids"], list(post_ids))
+    return [r["id"] for r in records if await can_see(conn, Post.from_record(r), viewer)]
+
+
+async def render_entries(
+    request: Request, conn: Conn, entries: Sequence[Entry], viewer: Actor | None
+) -> list[JSON]:
+    sharers = [e.sharer_id for e in entries if e.sharer_id is not None]
+    bundle = await load_bundle(conn, [e.post_id for e in entries], sharers,
+                               viewer.id if viewer else None)  # fmt: skip
+    urls = context(request).urls
+    rendered = [render_entry(e, bundle, urls, viewer.id if viewer else None) for e in entries]
+    return [r for r in rendered if r is not None]
+
+
+async def render_posts(
+    request: Request, conn: Conn, post_ids: Sequence[int], viewer: Actor | None
+) -> list[JSON]:
+    return await render_entries(request, conn, [Entry(i, i, None) for i in post_ids], viewer)
+
+
+async def account_view(conn: Conn, actor_id: int) -> AccountView:
+    views = await load_accounts(conn, [actor_id])
+    view = views.get(actor_id)
+    if view is None or view.actor.type == "Application":
+        raise not_found()
+    return view
+
+
+async def account_actor(conn: Conn, actor_id: int) -> Actor:
+    actor = await find_actor_by_id(conn, actor_id)
+    if actor is None or actor.type == "Application":
+        raise not_found()
+    return actor
+
+
+async def render_accounts(request: Request, conn: Conn, actor_ids: Sequence[int]) -> list[JSON]:
+    views = await load_accounts(conn, actor_ids)
+    urls = context(request).urls
+    return [render_account(views[i], urls) for i in actor_ids if i in views]
+
+
+async def resolve_remote(request: Request, handle: str) -> Actor | None:
+    """``@name@host`` by WebFinger (respecting the instance policy and the SSRF guard)."""
+    ctx = context(request)
+    try:
+        _, host = parse_handle(handle)
+    except FederationError:
+        return None
+    if ctx.remote is None or not await ctx.is_domain_allowed(host):
+        return None
+    try:
+        return await ctx.remote.resolve_handle(handle)
+    except (FederationError, FediverseError):
+        return None

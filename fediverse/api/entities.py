@@ -1,0 +1,218 @@
+"""Mastodon entities rendered from our rows.
+
+Shapes follow mastodon/mastodon ``app/serializers/rest/account_serializer.rb``,
+``status_serializer.rb``, ``relationship_serializer.rb`` and ``notification_serializer.rb``
+(and docs.joinmastodon.org/entities): ids are strings of our table ids, times are ISO 8601
+with milliseconds, and fields we do not have are present with Mastodon's empty values, since
+apps expect them.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from fediverse.notifications import Notification
+from fediverse.statuses import AccountView, Bundle, Entry, PostView, hashtags_of, mention_uris
+from fediverse.urls import Urls
+
+JSON = dict[str, Any]
+VISIBILITY = {"followers": "private"}  # our word → Mastodon's
+
+
+def iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def default_avatar_url(urls: Urls) -> str:
+    return f"{urls.base_url}/avatars/original/missing.png"
+
+
+def default_header_url(urls: Urls) -> str:
+    return f"{urls.base_url}/headers/original/missing.png"
+
+
+def render_account(view: AccountView, urls: Urls, *, source: bool = False) -> JSON:
+    actor = view.actor
+    avatar = actor.icon_url or default_avatar_url(urls)
+    created = actor.published.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    account: JSON = {
+        "id": str(actor.id),
+        "username": actor.username,
+        "acct": actor.username if actor.local else f"{actor.username}@{actor.domain}",
+        "display_name": actor.name or "",
+        "locked": actor.manually_approves_followers,
+        "bot": actor.type in ("Service", "Application"),
+        "discoverable": actor.discoverable,
+        "indexable": actor.discoverable,
+        "group": actor.is_group,
+        "created_at": iso(created),
+        "note": actor.summary or "",
+        "url": actor.url or actor.uri,
+        "uri": actor.uri,
+        "avatar": avatar,
+        "avatar_static": avatar,
+        "header": default_header_url(urls),
+        "header_static": default_header_url(urls),
+        "followers_count": view.followers_count,
+        "following_count": view.following_count,
+        "statuses_count": view.statuses_count,
+        "last_status_at": view.last_status_at.date().isoformat() if view.last_status_at else None,
+        "hide_collections": False,
+        "emojis": [],
+        "fields": [],
+        "roles": [],
+    }
+    if actor.local:
+        account["noindex"] = not actor.discoverable
+    if source:
+        account["source"] = {
+            "note": _plain(actor.summary), "fields": [], "privacy": "public",
+            "sensitive": False, "language": None, "follow_requests_count": 0,
+            "hide_collections": False, "discoverable": actor.discoverable, "indexable": False,
+        }  # fmt: skip
+        account["role"] = {"id": "-99", "name": "", "permissions": "0", "color": "",
+                           "highlighted": False}  # fmt: skip
+    return account
+
+
+def _plain(summary_html: str) -> str:
+    from fediverse.html import html_to_text
+
+    return html_to_text(summary_html)
+
+
+def _content(view: PostView) -> str:
+    post = view.post
+    if post.deleted_at is not None:
+        return ""
+    title = post.raw.get("name") if post.type in ("Page", "Article") else None
+    if isinstance(title, str) and title.strip():
+        return f"<p><strong>{html.escape(title.strip())}</strong></p>{post.content_html}"
+    return post.content_html
+
+
+def _mentions(view: PostView, bundle: Bundle) -> list[JSON]:
+    found = []
+    for uri in dict.fromkeys(mention_uris(view.post.raw)):
+        actor_id = bundle.ids_by_uri.get(uri)
+        account = bundle.accounts.get(actor_id) if actor_id is not None else None
+        if account is None:
+            continue
+        a = account.actor
+        found.append({"id": str(a.id), "username": a.username, "url": a.url or a.uri,
+                      "acct": a.username if a.local else f"{a.username}@{a.domain}"})  # fmt: skip
+    return found
+
+
+def render_post(view: PostView, bundle: Bundle, urls: Urls, viewer_id: int | None) -> JSON:
+    post = view.post
+    author = bundle.accounts[post.author_id]
+    status: JSON = {
+        "id": str(post.id),
+        "created_at": iso(post.published),
+        "in_reply_to_id": str(view.parent_id) if view.parent_id else None,
+        "in_reply_to_account_id": str(view.parent_author_id) if view.parent_author_id else None,
+        "sensitive": post.sensitive,
+        "spoiler_text": post.summary or "",
+        "visibility": VISIBILITY.get(post.visibility, post.visibility),
+        "language": post.language,
+        "uri": post.uri,
+        "url": post.url or post.uri,
+        "replies_count": view.replies_count,
+        "reblogs_count": view.reblogs_count,
+        "favourites_count": view.favourites_count,
+        "edited_at": iso(post.updated),
+        "content": _content(view),
+        "reblog": None,
+        "application": None,
+        "account": render_account(author, urls),
+        "media_attachments": [],
+        "mentions": _mentions(view, bundle),
+        "tags": [{"name": t, "url": urls.tag_url(t)} for t in hashtags_of(post.raw)],
+        "emojis": [],
+        "card": None,
+        "poll": None,
+    }
+    if viewer_id is not None:
+        status.update(favourited=view.favourited, reblogged=view.reblogged, muted=False,
+                      bookmarked=False, filtered=[])  # fmt: skip
+        if post.author_id == viewer_id:
+            status["pinned"] = False
+    return status
+
+
+def render_entry(entry: Entry, bundle: Bundle, urls: Urls, viewer_id: int | None) -> JSON | None:
+    """A timeline entry: the post, or (shared) a reblog whose ``reblog`` is the post."""
+    view = bundle.posts.get(entry.post_id)
+    if view is None:
+        return None
+    inner = render_post(view, bundle, urls, viewer_id)
+    sharer = bundle.accounts.get(entry.sharer_id) if entry.sharer_id else None
+    if sharer is None:
+        return inner
+    return {
+        **inner,
+        "id": str(entry.entry_id),
+        "uri": f"{inner['uri']}#shared-by-{sharer.actor.id}",
+        "account": render_account(sharer, urls),
+        "reblog": inner,
+        "content": "",
+        "spoiler_text": "",
+        "in_reply_to_id": None,
+        "in_reply_to_account_id": None,
+        "mentions": [],
+        "tags": [],
+        "replies_count": 0,
+        "reblogs_count": 0,
+        "favourites_count": 0,
+    }
+
+
+def render_relationship(account_id: int, record: asyncpg.Record | None) -> JSON:
+    following = record["following_state"] if record else None
+    followed_by = record["followed_by_state"] if record else None
+    return {
+        "id": str(account_id),
+        "following": following == "accepted",
+        "showing_reblogs": following == "accepted",
+        "notifying": False,
+        "languages": None,
+        "followed_by": followed_by == "accepted",
+        "blocking": False,
+        "blocked_by": False,
+        "muting": False,
+        "muting_notifications": False,
+        "requested": following == "pending",
+        "requested_by": followed_by == "pending",
+        "domain_blocking": False,
+        "endorsed": False,
+        "note": "",
+    }
+
+
+def render_notification(
+    note: Notification, bundle: Bundle, urls: Urls, viewer_id: int
+) -> JSON | None:
+    account = bundle.accounts.get(note.from_actor_id)
+    if account is None:
+        return None
+    rendered: JSON = {
+        "id": str(note.id),
+        "type": note.kind,
+        "created_at": iso(note.created_at),
+        "group_key": f"ungrouped-{note.id}",
+        "account": render_account(account, urls),
+    }
+    if note.post_id is not None:
+        view = bundle.posts.get(note.post_id)
+        if view is None:
+            return None
+        rendered["status"] = render_post(view, bundle, urls, viewer_id)
+    return rendered

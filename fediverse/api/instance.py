@@ -1,0 +1,132 @@
+"""``/api/v1/instance`` and ``/api/v2/instance`` (``app/serializers/rest/instance_serializer
+.rb`` and ``rest/v1/instance_serializer.rb`` of mastodon/mastodon), plus the small endpoints
+apps call at start-up that we answer with Mastodon's empty values."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from fediverse import __version__
+from fediverse.api.common import answer
+from fediverse.api.entities import JSON, default_header_url
+from fediverse.context import context
+from fediverse.storage.queries import load_queries
+from outbox.actions import MAX_POST_LENGTH
+
+Q = load_queries("fediverse")
+
+# Apps read features from the Mastodon version they are told; we speak 4.3's client API.
+MASTODON_VERSION = f"4.3.0 (compatible; fediverse {__version__})"
+
+
+def configuration() -> JSON:
+    return {
+        "urls": {"streaming": None, "status": None},
+        "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 0},
+        "statuses": {
+            "max_characters": MAX_POST_LENGTH,
+            "max_media_attachments": 0,
+            "characters_reserved_per_url": 23,
+        },
+        "media_attachments": {
+            "supported_mime_types": [],
+            "image_size_limit": 0,
+            "image_matrix_limit": 0,
+            "video_size_limit": 0,
+            "video_frame_rate_limit": 0,
+            "video_matrix_limit": 0,
+        },
+        "polls": {
+            "max_options": 0,
+            "max_characters_per_option": 0,
+            "min_expiration": 0,
+            "max_expiration": 0,
+        },
+        "translation": {"enabled": False},
+    }
+
+
+async def instance_v2(request: Request) -> Response:
+    ctx = context(request)
+    settings = ctx.settings
+    async with ctx.pool.acquire() as conn:
+        users = await conn.fetchrow(Q["count_users"])
+    assert users is not None
+    mode = settings.registration_mode
+    return answer({
+        "domain": ctx.urls.domain, "title": settings.instance_name, "version": MASTODON_VERSION,
+        "source_url": "https://github.com/fediverse/fediverse",
+        "description": settings.instance_description,
+        "usage": {"users": {"active_month": users["active_month"]}},
+        "thumbnail": {"url": default_header_url(ctx.urls)}, "icon": [], "languages": ["en"],
+        "configuration": {**configuration(), "vapid": {"public_key": ""}},
+        "registrations": {"enabled": mode != "closed", "approval_required": mode == "approval",
+                          "reason_required": False, "message": None, "min_age": None,
+                          "url": None},
+        "api_versions": {"mastodon": 2},
+        "contact": {"email": "", "account": None}, "rules": [],
+    })  # fmt: skip
+
+
+async def instance_v1(request: Request) -> Response:
+    ctx = context(request)
+    settings = ctx.settings
+    async with ctx.pool.acquire() as conn:
+        users = await conn.fetchrow(Q["count_users"])
+        counts = await conn.fetchrow(Q["count_local_content"])
+    assert users is not None
+    assert counts is not None
+    mode = settings.registration_mode
+    return answer({
+        "uri": ctx.urls.domain, "title": settings.instance_name,
+        "short_description": settings.instance_description,
+        "description": settings.instance_description, "email": "",
+        "version": MASTODON_VERSION, "urls": {"streaming_api": None},
+        "stats": {"user_count": users["total"], "status_count": counts["posts"],
+                  "domain_count": 0},
+        "thumbnail": default_header_url(ctx.urls), "languages": ["en"],
+        "registrations": mode != "closed", "approval_required": mode == "approval",
+        "invites_enabled": False, "configuration": configuration(),
+        "contact_account": None, "rules": [],
+    })  # fmt: skip
+
+
+async def empty_list(request: Request) -> Response:
+    return answer([])
+
+
+async def empty_object(request: Request) -> Response:
+    return answer({})
+
+
+async def preferences(request: Request) -> Response:
+    return answer({"posting:default:visibility": "public", "posting:default:sensitive": False,
+                   "posting:default:language": None, "reading:expand:media": "default",
+                   "reading:expand:spoilers": False})  # fmt: skip
+
+
+async def missing_image(request: Request) -> Response:
+    return Response(MISSING_PNG, media_type="image/png",
+                    headers={"Cache-Control": "public, max-age=86400"})  # fmt: skip
+
+
+# A 1×1 grey PNG: apps expect avatar and header URLs that load.
+MISSING_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478"
+    "9c63e8e8e8f80f0005cc02983243ae9c0000000049454e44ae426082"
+)
+
+routes = [
+    Route("/api/v1/instance", instance_v1, methods=["GET"]),
+    Route("/api/v2/instance", instance_v2, methods=["GET"]),
+    Route("/api/v1/custom_emojis", empty_list, methods=["GET"]),
+    Route("/api/v1/filters", empty_list, methods=["GET"]),
+    Route("/api/v2/filters", empty_list, methods=["GET"]),
+    Route("/api/v1/announcements", empty_list, methods=["GET"]),
+    Route("/api/v1/markers", empty_object, methods=["GET"]),
+    Route("/api/v1/preferences", preferences, methods=["GET"]),
+    Route("/avatars/original/missing.png", missing_image, methods=["GET"]),
+    Route("/headers/original/missing.png", missing_image, methods=["GET"]),
+]

@@ -1,0 +1,112 @@
+"""Timelines (docs.joinmastodon.org/methods/timelines): home, public (``local``/``remote``),
+tag, and each group one follows as a list: ``GET /api/v1/lists`` names the followed groups
+(the list id is the group's account id) and ``/api/v1/timelines/list/:id`` is the group's
+timeline, so apps with list support show one's communities without changes."""
+
+from __future__ import annotations
+
+import asyncpg
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from fediverse.api.auth import optional, require
+from fediverse.api.common import account_actor, answer, path_id, render_entries
+from fediverse.api.entities import JSON
+from fediverse.api.errors import not_found
+from fediverse.api.params import link_header, read_page, read_params
+from fediverse.context import context
+from fediverse.statuses import (
+    Entry,
+    actor_entries,
+    followed_groups,
+    home_entries,
+    public_entries,
+    tag_entries,
+)
+
+
+def _page_answer(request: Request, rendered: list[JSON], entries: list[Entry]) -> Response:
+    return answer(rendered, link_header(request, [e.entry_id for e in entries]))
+
+
+async def home(request: Request) -> Response:
+    caller = await require(request, "read:statuses")
+    page = read_page(await read_params(request))
+    async with context(request).pool.acquire() as conn:
+        entries = await home_entries(conn, caller.person, page)
+        rendered = await render_entries(request, conn, entries, caller.actor)
+    return _page_answer(request, rendered, entries)
+
+
+async def public(request: Request) -> Response:
+    caller = await optional(request, "read:statuses")
+    params = await read_params(request)
+    page = read_page(params)
+    async with context(request).pool.acquire() as conn:
+        if params.flag("only_media"):
+            entries: list[Entry] = []
+        else:
+            entries = await public_entries(conn, page, local_only=params.flag("local"),
+                                           remote_only=params.flag("remote"))  # fmt: skip
+        rendered = await render_entries(request, conn, entries, caller.actor if caller else None)
+    return _page_answer(request, rendered, entries)
+
+
+async def tag(request: Request) -> Response:
+    caller = await optional(request, "read:statuses")
+    params = await read_params(request)
+    page = read_page(params)
+    name = str(request.path_params["hashtag"])[:100]
+    async with context(request).pool.acquire() as conn:
+        entries = await tag_entries(conn, name, page, local_only=params.flag("local"))
+        rendered = await render_entries(request, conn, entries, caller.actor if caller else None)
+    return _page_answer(request, rendered, entries)
+
+
+async def group_timeline(request: Request) -> Response:
+    """A followed group's threads, each shown as the group's reblog."""
+    caller = await require(request, "read:lists")
+    page = read_page(await read_params(request))
+    async with context(request).pool.acquire() as conn:
+        group = await account_actor(conn, path_id(request))
+        if not group.is_group:
+            raise not_found()
+        entries = await actor_entries(conn, group, caller.actor, page, exclude_replies=True)
+        rendered = await render_entries(request, conn, entries, caller.actor)
+    return _page_answer(request, rendered, entries)
+
+
+def render_list(row: asyncpg.Record) -> JSON:
+    """A followed group as a Mastodon List entity."""
+    return {"id": str(row["id"]), "title": str(row["name"] or row["username"]),
+            "replies_policy": "list", "exclusive": False}  # fmt: skip
+
+
+async def lists(request: Request) -> Response:
+    caller = await require(request, "read:lists")
+    async with context(request).pool.acquire() as conn:
+        groups = await followed_groups(conn, caller.person.id)
+    return answer([render_list(g) for g in groups])
+
+
+async def one_list(request: Request) -> Response:
+    caller = await require(request, "read:lists")
+    wanted = path_id(request)
+    async with context(request).pool.acquire() as conn:
+        groups = await followed_groups(conn, caller.person.id)
+    for group in groups:
+        if group["id"] == wanted:
+            return answer(render_list(group))
+    raise not_found()
+
+
+routes = [
+    Route("/api/v1/timelines/home", home, methods=["GET"]),
+    Route("/api/v1/timelines/public", public, methods=["GET"]),
+    Route("/api/v1/timelines/tag/{hashtag}", tag, methods=["GET"]),
+    Route("/api/v1/timelines/list/{id}", group_timeline, methods=["GET"]),
+    Route("/api/v1/timelines/group/{id}", group_timeline, methods=["GET"]),
+    Route("/api/v1/lists", lists, methods=["GET"]),
+    Route("/api/v1/lists/{id}", one_list, methods=["GET"]),
+]

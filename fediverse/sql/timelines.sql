@@ -1,0 +1,95 @@
+-- Timelines as entries (entry id, post id, sharer id): a post, or a share of it shown as a
+-- reblog. Shares take their ids from the posts' sequence, so entries order by time and
+-- page by keyset on entry_id: ids in ($after, $before), newest first unless oldest_first.
+
+-- name: home_entries
+-- $1 viewer id, $2 viewer uri, $3 after, $4 before, $5 limit, $6 oldest first
+WITH followed AS (
+    SELECT followee_id AS id FROM follows WHERE follower_id = $1 AND state = 'accepted'
+), entries AS (
+    SELECT p.id AS entry_id, p.id AS post_id, NULL::bigint AS sharer_id
+    FROM posts p
+    WHERE (p.author_id = $1 OR p.author_id IN (SELECT id FROM followed))
+      AND p.deleted_at IS NULL AND p.id > $3 AND p.id < $4
+      AND (p.visibility <> 'direct' OR p.author_id = $1
+           OR p.raw -> 'to' ? $2 OR p.raw -> 'cc' ? $2)
+    UNION ALL
+    SELECT s.id, s.post_id, s.group_id
+    FROM group_shares s
+    JOIN posts p ON p.id = s.post_id
+    JOIN actors sharer ON sharer.id = s.group_id
+    WHERE s.group_id IN (SELECT id FROM followed) AND p.deleted_at IS NULL
+      AND s.id > $3 AND s.id < $4
+      AND (p.in_reply_to_uri IS NULL OR sharer.type <> 'Group')
+      AND (p.visibility <> 'direct' OR p.raw -> 'to' ? $2 OR p.raw -> 'cc' ? $2)
+)
+SELECT * FROM entries
+ORDER BY CASE WHEN $6 THEN entry_id END ASC, entry_id DESC
+LIMIT $5
+
+-- name: public_entries
+-- $1 after, $2 before, $3 limit, $4 oldest first, $5 local only, $6 remote only
+SELECT p.id AS entry_id, p.id AS post_id, NULL::bigint AS sharer_id
+FROM posts p
+WHERE p.visibility = 'public' AND p.deleted_at IS NULL AND p.in_reply_to_uri IS NULL
+  AND p.id > $1 AND p.id < $2 AND (NOT $5 OR p.local) AND (NOT $6 OR NOT p.local)
+ORDER BY CASE WHEN $4 THEN p.id END ASC, p.id DESC
+LIMIT $3
+
+-- name: tag_entries
+-- $1 tag (lower case, no #), $2 after, $3 before, $4 limit, $5 oldest first, $6 local only
+SELECT p.id AS entry_id, p.id AS post_id, NULL::bigint AS sharer_id
+FROM posts p
+WHERE p.visibility = 'public' AND p.deleted_at IS NULL
+  AND p.id > $2 AND p.id < $3 AND (NOT $6 OR p.local)
+  AND EXISTS (
+      SELECT 1 FROM jsonb_array_elements(
+          CASE jsonb_typeof(p.raw -> 'tag') WHEN 'array' THEN p.raw -> 'tag'
+               WHEN 'object' THEN jsonb_build_array(p.raw -> 'tag') ELSE '[]'::jsonb END) t
+      WHERE t ->> 'type' = 'Hashtag' AND lower(ltrim(t ->> 'name', '#')) = $1)
+ORDER BY CASE WHEN $5 THEN p.id END ASC, p.id DESC
+LIMIT $4
+
+-- name: actor_entries
+-- What an account shows: its own posts, and what it shared (a group: its threads).
+-- $1 account id, $2 viewer id (0: nobody), $3 viewer follows it, $4 after, $5 before,
+-- $6 limit, $7 oldest first, $8 exclude replies, $9 shares of threads only
+SELECT * FROM (
+    SELECT p.id AS entry_id, p.id AS post_id, NULL::bigint AS sharer_id
+    FROM posts p
+    WHERE p.author_id = $1 AND p.deleted_at IS NULL AND p.id > $4 AND p.id < $5
+      AND (p.visibility IN ('public', 'unlisted') OR p.author_id = $2
+           OR (p.visibility = 'followers' AND $3))
+      AND (NOT $8 OR p.in_reply_to_uri IS NULL)
+    UNION ALL
+    SELECT s.id, s.post_id, s.group_id
+    FROM group_shares s JOIN posts p ON p.id = s.post_id
+    WHERE s.group_id = $1 AND p.deleted_at IS NULL AND s.id > $4 AND s.id < $5
+      AND (p.visibility IN ('public', 'unlisted') OR $3)
+      AND (NOT ($8 OR $9) OR p.in_reply_to_uri IS NULL)
+) e
+ORDER BY CASE WHEN $7 THEN entry_id END ASC, entry_id DESC
+LIMIT $6
+
+-- name: get_share_entry
+SELECT id AS entry_id, post_id, group_id AS sharer_id FROM group_shares WHERE id = $1
+
+-- name: thread_ancestors
+WITH RECURSIVE up(id, uri, in_reply_to_uri, depth) AS (
+    SELECT p.id, p.uri, p.in_reply_to_uri, 0 FROM posts p WHERE p.id = $1
+    UNION ALL
+    SELECT p.id, p.uri, p.in_reply_to_uri, up.depth + 1
+    FROM posts p JOIN up ON p.uri = up.in_reply_to_uri
+    WHERE up.depth < 40
+)
+SELECT id FROM up WHERE id <> $1 ORDER BY depth DESC
+
+-- name: thread_descendants
+WITH RECURSIVE down(id, uri, depth) AS (
+    SELECT p.id, p.uri, 0 FROM posts p WHERE p.id = $1
+    UNION ALL
+    SELECT p.id, p.uri, down.depth + 1
+    FROM posts p JOIN down ON p.in_reply_to_uri = down.uri
+    WHERE down.depth < 60
+)
+SELECT id FROM down WHERE id <> $1 ORDER BY id LIMIT 4096

@@ -1,0 +1,34 @@
+from types import SimpleNamespace
+
+import asyncpg
+import httpx
+import pytest
+
+from fediverse.context import AppContext
+from fediverse.groups import create_group
+from fediverse.urls import Urls
+from inbox.worker import InboxWorker
+from tests.api.support import make_member
+
+BASE = "https://social.test"
+
+
+@pytest.fixture
+async def ctx(client: httpx.AsyncClient) -> AppContext:
+    context: AppContext = client.app.state.context
+    return context
+
+
+@pytest.fixture
+async def town(client: httpx.AsyncClient, conn: asyncpg.Connection) -> SimpleNamespace:
+    """alice and bob with tokens, and the local group garden."""
+    urls = Urls(BASE)
+    alice = await make_member(conn, urls, "alice")
+    bob = await make_member(conn, urls, "bob")
+    group = await create_group(conn, urls, "garden", title="Garden club")
+    return SimpleNamespace(alice=alice, bob=bob, garden=group, urls=urls)
+
+
+async def step(ctx: AppContext) -> int:
+    """Run the inbox worker until nothing is due (local activities go through it)."""
+    return await InboxWorker(ctx).run_until_idle()
