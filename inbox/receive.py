@@ -10,14 +10,13 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from federation.fetch import json_depth
 from federation.verify import Reason, verify_with_lookup
 from federation.vocabulary.base import id_of
+from fediverse.bodies import BodyTooLarge, InvalidJSON, parse_json_object, read_body
 from fediverse.context import AppContext, context
 from fediverse.metrics import record_inbox_request
 from fediverse.remote import authority_of
@@ -49,34 +48,11 @@ class Rejection(Exception):
         }.get(status, "other")
 
 
-def _refuse(status: int, reason: str) -> Response:
-    return JSONResponse({"error": reason}, status_code=status)
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > limit):
-        raise Rejection(413, f"the body is larger than {limit} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise Rejection(413, f"the body is larger than {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def parse_activity_body(body: bytes) -> dict[str, object]:
-    try:
-        activity = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        raise Rejection(400, "the body is not JSON") from None
-    if not isinstance(activity, dict):
-        raise Rejection(400, "the body is not a JSON object")
-    if json_depth(activity) > MAX_JSON_DEPTH:
-        raise Rejection(400, f"the JSON is nested deeper than {MAX_JSON_DEPTH} levels")
-    return activity
+def _refusal(rejection: Rejection) -> Response:
+    record_inbox_request("accepted" if rejection.status == 202 else "rejected", rejection.metric)
+    if rejection.status == 202:
+        return ACCEPTED
+    return JSONResponse({"error": rejection.reason}, status_code=rejection.status)
 
 
 def check_content_type(request: Request) -> None:
@@ -154,18 +130,18 @@ async def receive(request: Request) -> Response:
     try:
         check_content_type(request)
         body = await read_body(request, ctx.settings.max_body_bytes)
-        activity = parse_activity_body(body)
+        activity = parse_json_object(body)
         activity_uri, kind, actor_uri = identify(activity, body)
         if not await ctx.is_domain_allowed(authority_of(actor_uri)):
             raise Rejection(403, "this server does not federate with your domain")
         recipient_id = await recipient_of(request, ctx)
         key_id = await verify(request, ctx, body, kind, activity, actor_uri)
+    except BodyTooLarge as exc:
+        return _refusal(Rejection(413, str(exc)))
+    except InvalidJSON as exc:
+        return _refusal(Rejection(400, str(exc)))
     except Rejection as rejection:
-        record_inbox_request("accepted" if rejection.status == 202 else "rejected",
-                             rejection.metric)  # fmt: skip
-        if rejection.status == 202:
-            return ACCEPTED
-        return _refuse(rejection.status, rejection.reason)
+        return _refusal(rejection)
     scheme = "rfc9421" if "signature-input" in request.headers else "cavage"
     item = IncomingItem(activity_uri, kind, actor_uri, recipient_id, body.decode("utf-8"),
                         scheme, key_id, authority_of(actor_uri))  # fmt: skip

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -20,6 +19,7 @@ from fediverse.actors import Actor, find_actor_by_uri
 from fediverse.api.auth import Caller, authenticated
 from fediverse.api.errors import NOT_ALLOWED, OUTSIDE_SCOPES, ApiError, invalid, not_found
 from fediverse.api.params import MAX_API_BODY
+from fediverse.bodies import BodyTooLarge, InvalidJSON, parse_json_object, read_body
 from fediverse.context import AppContext, context
 from fediverse.errors import InvalidInput
 from fediverse.html import html_to_text, sanitize_html
@@ -39,15 +39,12 @@ OBJECT_TYPES = frozenset({"Note", "Article", "Page"})
 
 
 async def _activity(request: Request) -> dict[str, Any]:
-    body = await request.body()
-    if len(body) > MAX_API_BODY:
-        raise ApiError(413, "the request body is too large")
     try:
-        activity = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        raise ApiError(400, "the body is not JSON") from None
-    if not isinstance(activity, dict):
-        raise ApiError(400, "the body is not a JSON object")
+        activity = parse_json_object(await read_body(request, MAX_API_BODY))
+    except BodyTooLarge:
+        raise ApiError(413, "the request body is too large") from None
+    except InvalidJSON as exc:
+        raise ApiError(400, str(exc)) from None
     if activity.get("type") in OBJECT_TYPES:  # a bare object means: create it (AP §6.2.1)
         activity = {"type": "Create", "object": activity, "to": activity.get("to"),
                     "cc": activity.get("cc")}  # fmt: skip

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-import orjson
 from starlette.requests import Request
 
 from fediverse.api.errors import ApiError
+from fediverse.bodies import BodyTooLarge, InvalidJSON, parse_json_object, read_body
 from fediverse.context import context
 from fediverse.statuses import Page
 
@@ -73,11 +73,9 @@ async def read_params(request: Request) -> Params:
         return Params(values)
     if media_type == "application/json":
         try:
-            data = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            raise ApiError(400, "the body is not valid JSON") from None
-        if not isinstance(data, dict):
-            raise ApiError(400, "the JSON body must be an object")
+            data = parse_json_object(body)
+        except InvalidJSON as exc:
+            raise ApiError(400, str(exc)) from None
         for key, value in data.items():
             values[key] = [value]
     else:
@@ -88,13 +86,10 @@ async def read_params(request: Request) -> Params:
 
 
 async def _read_body(request: Request) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_API_BODY:
-        raise ApiError(413, "the request body is too large")
-    body = await request.body()
-    if len(body) > MAX_API_BODY:
-        raise ApiError(413, "the request body is too large")
-    return body
+    try:
+        return await read_body(request, MAX_API_BODY)
+    except BodyTooLarge:
+        raise ApiError(413, "the request body is too large") from None
 
 
 def read_page(params: Params, *, default_limit: int = 20, max_limit: int = 40) -> Page:
