@@ -28,11 +28,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
-from federation.digest import DigestCheck, compute_digest_header, verify_digest_header
+from federation.digest import compute_digest_header, digest_failure, verify_digest_header
 from federation.errors import SigningError
 from federation.headers import HeaderInput, normalize_headers
 from federation.keys import PrivateKey, PublicKey
-from federation.reasons import Reason, VerificationResult
+from federation.reasons import Failure, Reason, VerificationResult
 
 DEFAULT_WINDOW_SECONDS = 3600
 REQUEST_TARGET = "(request-target)"
@@ -288,16 +288,13 @@ def verify_bytes(public_key: PublicKey, signature: bytes, message: bytes) -> boo
     return True
 
 
-_Failure = tuple[Reason, str | None]
-
-
 def _fail(signature: CavageSignature, reason: Reason, detail: str | None) -> VerificationResult:
     return VerificationResult.failure(
         reason, key_id=signature.key_id, scheme="cavage", detail=detail
     )
 
 
-def _check_algorithm(signature: CavageSignature, key: PublicKey) -> _Failure | None:
+def _check_algorithm(signature: CavageSignature, key: PublicKey) -> Failure | None:
     algorithm = signature.algorithm
     if algorithm is not None and algorithm not in _ACCEPTED_ALGORITHMS:
         return Reason.UNSUPPORTED_ALGORITHM, algorithm
@@ -311,7 +308,7 @@ def _check_algorithm(signature: CavageSignature, key: PublicKey) -> _Failure | N
 
 def _check_coverage(
     signature: CavageSignature, method: str, body: bytes, headers: Mapping[str, str]
-) -> _Failure | None:
+) -> Failure | None:
     covered = set(signature.headers)
     required = [REQUEST_TARGET, "host"]
     if body or method in BODY_METHODS:
@@ -332,7 +329,7 @@ def _check_coverage(
 
 def _check_time(
     signature: CavageSignature, headers: Mapping[str, str], now: datetime, window: float
-) -> _Failure | None:
+) -> Failure | None:
     current = now.timestamp()
     if signature.expires is not None and signature.expires < current:
         return Reason.EXPIRED, "(expires) is in the past"
@@ -352,14 +349,8 @@ def _check_time(
 
 def _check_digest(
     signature: CavageSignature, headers: Mapping[str, str], body: bytes
-) -> _Failure | None:
+) -> Failure | None:
     if "digest" not in signature.headers:
         return None
     outcome = verify_digest_header(headers["digest"], body)
-    if outcome is DigestCheck.MISMATCH:
-        return Reason.DIGEST_MISMATCH, None
-    if outcome is DigestCheck.UNSUPPORTED_ALGORITHM:
-        return Reason.UNSUPPORTED_DIGEST, headers["digest"]
-    if outcome is DigestCheck.MALFORMED:
-        return Reason.BAD_FORMAT, "malformed Digest header"
-    return None
+    return digest_failure(outcome, "Digest", headers["digest"])

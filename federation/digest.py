@@ -18,6 +18,8 @@ from typing import Any
 
 import http_sf
 
+from federation.reasons import Failure, Reason
+
 _HASHERS: dict[str, Callable[[bytes], Any]] = {
     "sha-256": hashlib.sha256,
     "sha-512": hashlib.sha512,
@@ -97,3 +99,14 @@ def _compare(offered: list[tuple[str, bytes]], body: bytes) -> DigestCheck:
         if not hmac.compare_digest(claimed, _HASHERS[algorithm](body).digest()):
             return DigestCheck.MISMATCH
     return DigestCheck.MATCH
+
+
+def digest_failure(outcome: DigestCheck, header: str, value: str) -> Failure | None:
+    """The verification failure a digest check amounts to (``header`` names it), if any."""
+    if outcome is DigestCheck.MISMATCH:
+        return Reason.DIGEST_MISMATCH, None
+    if outcome is DigestCheck.UNSUPPORTED_ALGORITHM:
+        return Reason.UNSUPPORTED_DIGEST, value
+    if outcome is DigestCheck.MALFORMED:
+        return Reason.BAD_FORMAT, f"malformed {header} header"
+    return None

@@ -35,6 +35,10 @@ class Reason(Enum):
     BAD_SIGNATURE = "bad_signature"
 
 
+#: A failed check: the reason, and a detail worth logging (or None).
+Failure: TypeAlias = tuple[Reason, str | None]
+
+
 @dataclass(frozen=True, slots=True)
 class VerificationResult:
     """A signature check's answer: ``ok`` with the key (and owner), or a :class:`Reason`."""

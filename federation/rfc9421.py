@@ -37,10 +37,10 @@ from http_message_signatures import (
 from http_message_signatures.exceptions import HTTPMessageSignaturesException
 
 from federation.cavage import BODY_METHODS, DEFAULT_WINDOW_SECONDS
-from federation.digest import DigestCheck, verify_content_digest
+from federation.digest import digest_failure, verify_content_digest
 from federation.errors import SigningError
 from federation.keys import PrivateKey, PublicKey
-from federation.reasons import Reason, VerificationResult
+from federation.reasons import Failure, Reason, VerificationResult
 
 DEFAULT_LABEL = "sig1"
 _ALGORITHMS: dict[str, type[algorithms.HTTPSignatureAlgorithm]] = {
@@ -245,16 +245,13 @@ def _verify_crypto(
     return detail
 
 
-_Failure = tuple[Reason, str | None]
-
-
 def _fail(signature: Rfc9421Signature, reason: Reason, detail: str | None) -> VerificationResult:
     return VerificationResult.failure(
         reason, key_id=signature.key_id, scheme="rfc9421", detail=detail
     )
 
 
-def _candidate_algorithms(signature: Rfc9421Signature, key: PublicKey) -> list[str] | _Failure:
+def _candidate_algorithms(signature: Rfc9421Signature, key: PublicKey) -> list[str] | Failure:
     """The algorithms to try: ``alg`` if signed, else those the key type allows (§3.3.7)."""
     is_rsa = isinstance(key, rsa.RSAPublicKey)
     allowed = list(_RSA_ALGORITHMS) if is_rsa else ["ed25519"]
@@ -273,7 +270,7 @@ def _check_coverage(
     body: bytes,
     headers: Mapping[str, str],
     require_digest: bool,
-) -> _Failure | None:
+) -> Failure | None:
     covered = set(signature.components)
     if "@method" not in covered:
         return Reason.MISSING_COVERED_COMPONENT, "@method"
@@ -288,7 +285,7 @@ def _check_coverage(
     return None
 
 
-def _check_time(signature: Rfc9421Signature, now: datetime, window: float) -> _Failure | None:
+def _check_time(signature: Rfc9421Signature, now: datetime, window: float) -> Failure | None:
     current = now.timestamp()
     if signature.expires is not None and signature.expires < current:
         return Reason.EXPIRED, "expires is in the past"
@@ -303,14 +300,8 @@ def _check_time(signature: Rfc9421Signature, now: datetime, window: float) -> _F
 
 def _check_digest(
     signature: Rfc9421Signature, headers: Mapping[str, str], body: bytes
-) -> _Failure | None:
+) -> Failure | None:
     if "content-digest" not in signature.components:
         return None
     outcome = verify_content_digest(headers["content-digest"], body)
-    if outcome is DigestCheck.MISMATCH:
-        return Reason.DIGEST_MISMATCH, None
-    if outcome is DigestCheck.UNSUPPORTED_ALGORITHM:
-        return Reason.UNSUPPORTED_DIGEST, headers["content-digest"]
-    if outcome is DigestCheck.MALFORMED:
-        return Reason.BAD_FORMAT, "malformed Content-Digest"
-    return None
+    return digest_failure(outcome, "Content-Digest", headers["content-digest"])
