@@ -119,6 +119,8 @@ class DomainPolicy:
         self.ttl_seconds = ttl_seconds
         self._clock = clock
         self._rules: _Rules | None = None
+        # host → decision under the current rules (cleared whenever the rules are re-read)
+        self._decisions: dict[str, bool] = {}
 
     async def is_domain_allowed(self, conn: Conn, host: str) -> bool:
         """Whether we may federate with ``host`` (a host name, ``host:port`` or URL).
@@ -144,6 +146,12 @@ class DomainPolicy:
         return is_allowed
 
     def _decide(self, rules: _Rules, host: str) -> bool:
+        decided = self._decisions.get(host)
+        if decided is None:
+            decided = self._decisions[host] = self._judge(rules, host)
+        return decided
+
+    def _judge(self, rules: _Rules, host: str) -> bool:
         try:
             domain = normalize_domain(host)
         except InvalidInput:
@@ -158,11 +166,13 @@ class DomainPolicy:
     def forget(self) -> None:
         """Drop the cached rules (after this process changed them)."""
         self._rules = None
+        self._decisions = {}
 
     async def _current_rules(self, conn: Conn) -> _Rules:
         now = self._clock()
         if self._rules is None or now - self._rules.loaded_at >= self.ttl_seconds:
             rules = await list_domain_rules(conn)
+            self._decisions = {}
             self._rules = _Rules(
                 blocked=frozenset(r.domain for r in rules if r.kind == "block"),
                 allowed=frozenset(r.domain for r in rules if r.kind == "allow"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -49,6 +50,9 @@ async def run_worker_process(settings: Settings, stop: asyncio.Event) -> None:
         ctx = AppContext(settings=settings, urls=urls, pool=pool)
         try:
             ctx.remote = await open_remote(ctx)
+            # long-lived start-up objects out of the collector's way (as `serve` does)
+            gc.collect()
+            gc.freeze()
             log.info("inbox and delivery workers started")
             await asyncio.gather(
                 _run_logged(DeliveryWorker(pool, config, ctx.is_domain_allowed), stop),

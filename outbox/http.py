@@ -32,6 +32,7 @@ from outbox.policy import Failure
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 #: Bytes of a response body kept for the admin view.
 EXCERPT_BYTES = 512
+_PARSED_URLS = 100_000
 #: A response body longer than this is not read to its end: the connection is closed instead.
 MAX_DRAIN_BYTES = 1_048_576
 #: How long resolved addresses are reused.
@@ -250,9 +251,26 @@ class HttpClients:
         self.idle_seconds = idle_seconds
         self.ssl_context = ssl.create_default_context()
         self._clients: dict[tuple[str, str, int], HostClient] = {}
+        # inbox URL → (client key, request target): parsed once, not for every delivery
+        self._parsed: dict[str, tuple[tuple[str, str, int], str]] = {}
 
     def for_url(self, url: str) -> tuple[HostClient, str]:
         """The client of ``url``'s host and the request target (path and query) to use."""
+        parsed = self._parsed.get(url)
+        if parsed is None:
+            parsed = self._parse(url)
+            if len(self._parsed) >= _PARSED_URLS:
+                self._parsed.clear()
+            self._parsed[url] = parsed
+        key, target = parsed
+        client = self._clients.get(key)
+        if client is None:
+            client = HostClient(key[0], key[1], key[2], limit=self.limit_per_host, clients=self)
+            self._clients[key] = client
+        return client, target
+
+    @staticmethod
+    def _parse(url: str) -> tuple[tuple[str, str, int], str]:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https") or not parts.hostname:
@@ -262,12 +280,8 @@ class HttpClients:
         except ValueError:
             raise TransportError(Failure.PROTOCOL, f"bad port in {url}") from None
         key = (scheme, parts.hostname.lower(), port)
-        client = self._clients.get(key)
-        if client is None:
-            client = HostClient(scheme, key[1], port, limit=self.limit_per_host, clients=self)
-            self._clients[key] = client
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        return client, target
+        return key, target
 
     def prune(self) -> None:
         """Close connections idle for longer than ``idle_seconds`` and forget their hosts."""
