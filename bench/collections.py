@@ -16,16 +16,14 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import admin_url, with_database  # noqa: E402
+from bench.common import scratch_database  # noqa: E402
 from fediverse.app import create_app  # noqa: E402
 from fediverse.groups import create_group  # noqa: E402
 from fediverse.settings import Settings  # noqa: E402
@@ -78,40 +76,34 @@ async def timed(client: httpx.AsyncClient, path: str, repeat: int) -> float:
 
 
 async def run(args: argparse.Namespace) -> None:
-    admin, embedded = admin_url()
-    name = f"bench_collections_{uuid.uuid4().hex[:8]}"
-    admin_conn = await asyncpg.connect(admin)
-    await admin_conn.execute(f'CREATE DATABASE "{name}"')
-    url = with_database(admin, name)
-    try:
-        started = time.perf_counter()
-        middle = await build(url, args.followers)
-        print(f"{args.followers:,} followers stored in {time.perf_counter() - started:.1f} s")
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None, domain="bench.test", database_url=url, data_dir=Path(tempfile.mkdtemp())
-        )
-        app = create_app(settings)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
-                base = "/groups/big/followers"
-                figures = {
-                    "collection head (totalItems)": await timed(client, base, args.repeat),
-                    "first page": await timed(client, base + "?page=true", args.repeat),
-                    "middle page": await timed(
-                        client, f"{base}?page=true&max_id={middle}", args.repeat
-                    ),
-                    "last page": await timed(client, f"{base}?page=true&max_id=21", args.repeat),
-                }
-        for label, ms in figures.items():
-            print(f"{label:>30}: {ms:7.2f} ms")
-        ratio = figures["middle page"] / figures["first page"]
-        print(f"middle page / first page: {ratio:.2f} (keyset: ~1 whatever the depth)")
-    finally:
-        await admin_conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin_conn.close()
-        if embedded is not None:
-            embedded.stop()
+    async with scratch_database("bench_collections") as url:
+        await measure(args, url)
+
+
+async def measure(args: argparse.Namespace, url: str) -> None:
+    started = time.perf_counter()
+    middle = await build(url, args.followers)
+    print(f"{args.followers:,} followers stored in {time.perf_counter() - started:.1f} s")
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, domain="bench.test", database_url=url, data_dir=Path(tempfile.mkdtemp())
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
+            base = "/groups/big/followers"
+            figures = {
+                "collection head (totalItems)": await timed(client, base, args.repeat),
+                "first page": await timed(client, base + "?page=true", args.repeat),
+                "middle page": await timed(
+                    client, f"{base}?page=true&max_id={middle}", args.repeat
+                ),
+                "last page": await timed(client, f"{base}?page=true&max_id=21", args.repeat),
+            }
+    for label, ms in figures.items():
+        print(f"{label:>30}: {ms:7.2f} ms")
+    ratio = figures["middle page"] / figures["first page"]
+    print(f"middle page / first page: {ratio:.2f} (keyset: ~1 whatever the depth)")
 
 
 def main() -> None:

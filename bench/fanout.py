@@ -34,7 +34,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import admin_url, peak_rss_mib, with_database  # noqa: E402
+from bench.common import peak_rss_mib, scratch_database  # noqa: E402
 from bench.sink import instance_address  # noqa: E402
 from fediverse.actors import Actor, get_local_key  # noqa: E402
 from fediverse.groups import create_group  # noqa: E402
@@ -240,11 +240,11 @@ def report(results: list[tuple[float, float]], peaks: list[float], sink: float) 
 
 
 async def run(args: argparse.Namespace) -> None:
-    base_url, embedded = admin_url()
-    name = "fediverse_bench_" + uuid.uuid4().hex[:8]
-    admin = await asyncpg.connect(base_url)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = with_database(base_url, name)
+    async with scratch_database("fediverse_bench") as url:
+        await measure(args, url)
+
+
+async def measure(args: argparse.Namespace, url: str) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="fediverse-bench-"))
     sink, port = start_sink(args.instances, workdir)
     group = await build_world(url, args.instances, args.followers, port)
@@ -260,10 +260,6 @@ async def run(args: argparse.Namespace) -> None:
             process.terminate()
         for process in [*workers, sink]:
             process.wait(30)
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-        if embedded is not None:
-            embedded.stop()
     report(results, peaks, sink_peak)
 
 

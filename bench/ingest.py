@@ -32,14 +32,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
 import httpx
 import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import admin_url, peak_rss_mib, with_database  # noqa: E402
+from bench.common import peak_rss_mib, scratch_database  # noqa: E402
 from federation.cavage import sign_headers  # noqa: E402
 from federation.keys import generate_rsa_keypair, load_private_key  # noqa: E402
 from fediverse.groups import create_group  # noqa: E402
@@ -248,11 +247,11 @@ def free_port() -> int:
 
 
 async def run(args: argparse.Namespace) -> None:
-    admin, embedded = admin_url()
-    name = f"bench_ingest_{uuid.uuid4().hex[:8]}"
-    admin_conn = await asyncpg.connect(admin)
-    await admin_conn.execute(f'CREATE DATABASE "{name}"')
-    url = with_database(admin, name)
+    async with scratch_database("bench_ingest") as url:
+        await measure(args, url)
+
+
+async def measure(args: argparse.Namespace, url: str) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="fediverse-ingest-"))
     port = free_port()
     server = None
@@ -295,10 +294,6 @@ async def run(args: argparse.Namespace) -> None:
         if server is not None:
             server.terminate()
             server.wait(30)
-        await admin_conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin_conn.close()
-        if embedded is not None:
-            embedded.stop()
 
 
 def main() -> None:
