@@ -31,13 +31,20 @@ async def render_collection(
     conn: Conn, name: CollectionName, owner_id: int, uri: str
 ) -> dict[str, Any]:
     total = await conn.fetchval(Q[f"count_{name}"], owner_id)
-    return {
+    doc: dict[str, Any] = {
         "@context": AS_CONTEXT,
         "id": uri,
         "type": "OrderedCollection",
         "totalItems": total,
         "first": f"{uri}?page=true",
     }
+    if name == "outbox":
+        # Lemmy backfills a community from the outbox's own orderedItems (its GroupOutbox
+        # has no paging: LemmyNet/lemmy crates/apub/assets/lemmy/collections/group_outbox.json),
+        # so the newest page is inline too; others follow `first`.
+        rows = await conn.fetch(Q["outbox_before"], owner_id, _MAX_CURSOR, PAGE_SIZE)
+        doc["orderedItems"] = [_item(row["item"]) for row in rows]
+    return doc
 
 
 async def render_page(

@@ -214,5 +214,6 @@ async def recent_threads(conn: Conn, group: Actor, limit: int) -> list[asyncpg.R
     return list(await conn.fetch(Q["group_recent_threads"], group.id, limit))
 
 
-async def pinned_post_uris(conn: Conn, group: Actor) -> list[str]:
-    return [row["uri"] for row in await conn.fetch(Q["pinned_posts"], group.id)]
+async def pinned_posts(conn: Conn, group: Actor) -> list[dict[str, Any]]:
+    """The group's pinned posts as objects: Lemmy reads its ``featured`` items as Pages."""
+    return [row["raw"] for row in await conn.fetch(Q["pinned_posts"], group.id)]

@@ -62,7 +62,7 @@ WHERE p.group_id = $1 AND p.in_reply_to_uri IS NULL AND p.deleted_at IS NULL
 ORDER BY p.id DESC LIMIT $2
 
 -- name: pinned_posts
-SELECT uri FROM posts WHERE group_id = $1 AND pinned AND deleted_at IS NULL ORDER BY id DESC
+SELECT raw FROM posts WHERE group_id = $1 AND pinned AND deleted_at IS NULL ORDER BY id DESC
 
 -- name: set_pinned
 UPDATE posts SET pinned = $2 WHERE uri = $1 AND group_id = $3

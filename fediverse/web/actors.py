@@ -10,7 +10,7 @@ from fediverse import collections as col
 from fediverse.actors import Actor, find_local_actor, get_local_key
 from fediverse.context import context
 from fediverse.errors import InvalidInput, NotFoundError
-from fediverse.posts import pinned_post_uris
+from fediverse.posts import pinned_posts
 from fediverse.render import render_actor
 from fediverse.storage.queries import load_queries
 from fediverse.urls import ACTOR_PATH_PREFIX
@@ -118,7 +118,7 @@ async def featured(request: Request) -> Response:
     group = await _actor_at(request)
     await check_authorized_fetch(request)
     async with context(request).pool.acquire() as conn:
-        pinned = await pinned_post_uris(conn, group)
+        pinned = await pinned_posts(conn, group)
     return ActivityResponse(col.render_inline(f"{group.uri}/featured", pinned))
 
 

@@ -303,3 +303,20 @@ async def test_unknown_types_are_recorded_as_ignored(client, ctx, world, conn) -
     await deliver(client, world.alpha, activity)
     await step(ctx)
     assert (await items(conn))[f"{LEMMY}/x/1"] == ("ignored", "no handler for Wave")
+
+
+async def test_the_outbox_shows_its_newest_announces_inline_for_lemmy_backfill(
+    client, ctx, world, conn
+) -> None:
+    await join(client, ctx, world.alpha)
+    await deliver(client, world.alpha, fixture("lemmy/create_page.json", LEMMY_HOSTS))
+    await step(ctx)
+    as2 = {"Accept": "application/activity+json"}
+    head = (await client.get(f"{GROUP}/outbox", headers=as2)).json()
+    assert head["totalItems"] == 1
+    assert head["orderedItems"][0]["type"] == "Announce"
+    assert head["orderedItems"][0]["object"]["type"] == "Create"
+    await conn.execute("UPDATE posts SET pinned = true")
+    featured = (await client.get(f"{GROUP}/featured", headers=as2)).json()
+    assert featured["orderedItems"][0]["type"] == "Page"
+    assert featured["orderedItems"][0]["id"] == f"{LEMMY}/post/1"
