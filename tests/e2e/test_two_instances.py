@@ -57,6 +57,13 @@ async def test_people_on_one_server_join_post_reply_and_delete_in_a_group_on_ano
     commons = f"{hub.base_url}/groups/commons"
     handle = f"@commons@{hub.domain}"
 
+    # `fediverse lookup`: WebFinger, a signed fetch, NodeInfo
+    looked_up = town.cli("lookup", handle)
+    assert f"Group @commons@{hub.domain}" in looked_up
+    assert f"id:            {commons}" in looked_up
+    assert "software:      fediverse" in looked_up
+    assert f"key:           {commons}#main-key" in looked_up
+
     # follow, accept (the Accept crosses back and is verified by town)
     for name in ("alice", "bob"):
         town.cli("member", "follow", name, handle)
