@@ -108,7 +108,12 @@ def build_note(
     if parent_author is not None and parent_author.uri != author.uri:
         mentioned.append(parent_author)
     mentioned += [a for a in comp.mentions if a.uri not in {m.uri for m in mentioned}]
-    to, cc = _addressing(author, mentioned, comp.visibility)
+    visibility = comp.visibility
+    if group is not None and group.manually_approves_followers:
+        # a closed group's posts are for its members: addressed to the group alone, never to
+        # the public or to the author's followers (DESIGN.md §5)
+        visibility = "direct"
+    to, cc = _addressing(author, mentioned, visibility)
     tags: list[dict[str, str]] = [
         {"type": "Mention", "href": a.uri, "name": f"@{a.handle}"} for a in mentioned
     ]
