@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -47,11 +47,11 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-def create_app(
-    settings: Settings, *, demo: bool = False, starters: list[Starter] | None = None
-) -> Starlette:
-    """The whole server for ``settings``; ``starters`` run background workers in-process."""
-    urls = Urls(settings.base_url)
+Lifespan = Callable[[Starlette], AbstractAsyncContextManager[None]]
+
+
+def make_lifespan(settings: Settings, urls: Urls, demo: bool, starters: list[Starter]) -> Lifespan:
+    """Open the database, pool, fetcher and workers at start; close them in reverse at stop."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -59,14 +59,13 @@ def create_app(
         stops: list[Callable[[], Awaitable[None]]] = []
         try:
             await prepare_database(database.url, urls, apply_migrations=True)
-            pool = await open_pool(database.url)
-            ctx = AppContext(settings=settings, urls=urls, pool=pool)
+            ctx = AppContext(settings=settings, urls=urls, pool=await open_pool(database.url))
             ctx.remote = await open_remote(ctx)
             app.state.context = ctx
             if demo:
-                async with pool.acquire() as conn:
+                async with ctx.pool.acquire() as conn:
                     await ensure_demo_group(conn, urls)
-            for start in starters or []:
+            for start in starters:
                 stops.append(await start(ctx))
             # Start-up objects (modules, settings, pools) live as long as the process: keep them
             # out of the collector's way, so that full collections stay short under load.
@@ -83,6 +82,14 @@ def create_app(
                 await app.state.context.pool.close()
             database.close()
 
+    return lifespan
+
+
+def create_app(
+    settings: Settings, *, demo: bool = False, starters: list[Starter] | None = None
+) -> Starlette:
+    """The whole server for ``settings``; ``starters`` run background workers in-process."""
+    urls = Urls(settings.base_url)
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
@@ -101,6 +108,6 @@ def create_app(
     return Starlette(
         routes=routes,
         middleware=middleware,
-        lifespan=lifespan,
+        lifespan=make_lifespan(settings, urls, demo, starters or []),
         exception_handlers=EXCEPTION_HANDLERS,
     )
