@@ -43,6 +43,10 @@ class Urls:
     def tag_url(self, tag: str) -> str:
         return f"{self.base_url}/tags/{quote(tag)}"
 
+    def request_uri(self, path: str, query: str = "") -> str:
+        """The absolute URI a client asked for, as it signed it (public base, never a header)."""
+        return self.base_url + path + (f"?{query}" if query else "")
+
     def is_local(self, uri: str) -> bool:
         return uri == self.base_url or uri.startswith(self.base_url + "/")
 

@@ -102,9 +102,7 @@ async def verify(
 ) -> str:
     """The verified key id; a Rejection (401) otherwise."""
     assert ctx.remote is not None
-    target_uri = ctx.urls.base_url + request.url.path
-    if request.url.query:
-        target_uri += "?" + request.url.query
+    target_uri = ctx.urls.request_uri(request.url.path, request.url.query)
     result = await verify_with_lookup(
         "POST", target_uri, request.headers.items(), body, ctx.remote.lookup_key,
         datetime.now(UTC), ctx.settings.signature_window_seconds,

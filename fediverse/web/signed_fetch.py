@@ -24,9 +24,7 @@ async def check_authorized_fetch(request: Request) -> None:
     if not ctx.settings.authorized_fetch:
         return
     assert ctx.remote is not None
-    target_uri = ctx.urls.base_url + request.url.path
-    if request.url.query:
-        target_uri += "?" + request.url.query
+    target_uri = ctx.urls.request_uri(request.url.path, request.url.query)
     result = await verify_with_lookup(
         "GET", target_uri, request.headers.items(), b"", ctx.remote.lookup_key,
         datetime.now(UTC), ctx.settings.signature_window_seconds,
