@@ -51,13 +51,7 @@ async def unfollow(conn: Conn, urls: Urls, person: Actor, target: Actor) -> None
         existing = await remove_follow(conn, person.id, target.id)
         if existing is None:
             return
-        follow_activity = {
-            "id": existing.activity_uri or new_activity_uri(urls),
-            "type": "Follow",
-            "actor": person.uri,
-            "object": target.uri,
-        }
-        undo = build_undo(urls, person, follow_activity)
+        undo = build_undo(urls, person, _follow_of(urls, existing.activity_uri, person, target))
         undo["to"] = [target.uri]
         await _send(conn, person, undo, Audience(actors=(target,)), public=False)
 
@@ -263,12 +257,34 @@ async def answer_request(
             await record_follow(conn, follower, group, pending.activity_uri, accepted=True)
         else:
             await remove_follow(conn, follower.id, group.id)
-        follow_activity = {
-            "id": pending.activity_uri or new_activity_uri(urls),
-            "type": "Follow",
-            "actor": follower.uri,
-            "object": group.uri,
-        }
+        follow_activity = _follow_of(urls, pending.activity_uri, follower, group)
         kind = "Accept" if approve else "Reject"
-        response = build_response(urls, group, kind, follow_activity, follower.uri)
-        await _send(conn, group, response, Audience(actors=(follower,)), public=False)
+        await respond(conn, urls, group, kind, follow_activity, follower)
+
+
+async def respond(
+    conn: Conn,
+    urls: Urls,
+    actor: Actor,
+    kind: str,
+    activity: dict[str, Any],
+    to: Actor,
+    summary: str | None = None,
+) -> None:
+    """``Accept`` or ``Reject`` of ``activity`` (embedded, as Lemmy requires) sent to ``to``."""
+    response = build_response(urls, actor, kind, activity, to.uri)
+    if summary:
+        response["summary"] = summary
+    await _send(conn, actor, response, Audience(actors=(to,)), public=False)
+
+
+def _follow_of(
+    urls: Urls, activity_uri: str | None, follower: Actor, followee: Actor
+) -> dict[str, Any]:
+    """The Follow a stored follow stands for (as the follower's server knows it by its id)."""
+    return {
+        "id": activity_uri or new_activity_uri(urls),
+        "type": "Follow",
+        "actor": follower.uri,
+        "object": followee.uri,
+    }

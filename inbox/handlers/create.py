@@ -11,10 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
-
 from federation.vocabulary.base import id_of
-from fediverse.activities import build_response
 from fediverse.actors import Actor, find_actor_by_id, find_actor_by_uri
 from fediverse.context import AppContext
 from fediverse.membership import may_post
@@ -39,8 +36,8 @@ from inbox.handlers.common import (
     trusted_object,
 )
 from inbox.model import Received
+from outbox.actions import respond
 from outbox.redistribute import redistribute
-from outbox.sending import Audience, send
 
 Q = load_queries("inbox")
 
@@ -81,24 +78,13 @@ async def concerns_someone_here(
     return bool(await conn.fetchval(Q["followed_by_local"], author.id))
 
 
-async def reject_post(
-    conn: Conn, ctx: AppContext, group: Actor, author: Actor, rx: Received, reason: str
-) -> None:
-    rejection = build_response(ctx.urls, group, "Reject", rx.activity, author.uri)
-    rejection["summary"] = reason
-    await send(
-        conn, group, orjson.dumps(rejection).decode(),
-        audience=Audience(actors=(author,)), public=False,
-    )  # fmt: skip
-
-
 async def post_into_group(
     conn: Conn, ctx: AppContext, rx: Received, obj: dict[str, Any], author: Actor, group: Actor
 ) -> str:
     top_level = id_of(obj.get("inReplyTo")) is None
     reason = await may_post(conn, group, author, top_level=top_level)
     if reason is not None:
-        await reject_post(conn, ctx, group, author, rx, reason)
+        await respond(conn, ctx.urls, group, "Reject", rx.activity, author, reason)
         return f"rejected in {group.username}: {reason}"
     post, _ = await store_post(conn, obj, author, group, local=author.local)
     if post.group_id is None:

@@ -7,35 +7,15 @@ rejects it (``fediverse group approve|reject``); a banned follower gets a ``Reje
 
 from __future__ import annotations
 
-import orjson
-
 from federation.vocabulary.base import id_of
-from fediverse.activities import build_response
-from fediverse.actors import Actor, find_actor_by_uri
+from fediverse.actors import find_actor_by_uri
 from fediverse.context import AppContext
 from fediverse.membership import is_banned, record_follow, remove_follow
 from fediverse.notifications import notify
-from fediverse.storage.database import Conn
 from inbox.errors import Refused
 from inbox.handlers.common import ensure_actor, remote
 from inbox.model import Received
-from outbox.sending import Audience, send
-
-
-async def answer(
-    conn: Conn,
-    ctx: AppContext,
-    followee: Actor,
-    follower: Actor,
-    follow: dict[str, object],
-    kind: str,
-) -> None:
-    """Send ``Accept`` or ``Reject`` of a Follow (embedding it) to the follower."""
-    response = build_response(ctx.urls, followee, kind, follow, follower.uri)
-    await send(
-        conn, followee, orjson.dumps(response).decode(),
-        audience=Audience(actors=(follower,)), public=False,
-    )  # fmt: skip
+from outbox.actions import respond
 
 
 async def handle(ctx: AppContext, rx: Received) -> str:
@@ -50,7 +30,7 @@ async def handle(ctx: AppContext, rx: Received) -> str:
     async with ctx.pool.acquire() as conn, conn.transaction():
         if followee.is_group and await is_banned(conn, followee, follower):
             await remove_follow(conn, follower.id, followee.id)
-            await answer(conn, ctx, followee, follower, rx.activity, "Reject")
+            await respond(conn, ctx.urls, followee, "Reject", rx.activity, follower)
             return "rejected: the follower is banned"
         follow = await record_follow(
             conn, follower, followee, rx.activity_uri,
@@ -61,5 +41,5 @@ async def handle(ctx: AppContext, rx: Received) -> str:
         )
         if not follow.accepted:
             return "pending: waiting for a moderator"
-        await answer(conn, ctx, followee, follower, rx.activity, "Accept")
+        await respond(conn, ctx.urls, followee, "Accept", rx.activity, follower)
     return "accepted"
