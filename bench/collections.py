@@ -24,12 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import scratch_database  # noqa: E402
+from community.groups import create_group  # noqa: E402
+from community.settings import Settings  # noqa: E402
+from community.storage.database import connect  # noqa: E402
+from community.storage.migrations import migrate  # noqa: E402
+from community.urls import Urls  # noqa: E402
 from fediverse.app import create_app  # noqa: E402
-from fediverse.groups import create_group  # noqa: E402
-from fediverse.settings import Settings  # noqa: E402
-from fediverse.storage.database import connect  # noqa: E402
-from fediverse.storage.migrations import migrate  # noqa: E402
-from fediverse.urls import Urls  # noqa: E402
 
 BASE = "https://bench.test"
 AS2 = {"Accept": "application/activity+json"}

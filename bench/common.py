@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from fediverse.storage.embedded import EmbeddedPostgres
+from community.storage.embedded import EmbeddedPostgres
 
 BENCH_PG_DIR = Path("/tmp/fediverse-bench/postgres")
 

@@ -36,11 +36,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import peak_rss_mib, scratch_database  # noqa: E402
 from bench.sink import instance_address  # noqa: E402
-from fediverse.actors import Actor, get_local_key  # noqa: E402
-from fediverse.groups import create_group  # noqa: E402
-from fediverse.storage.database import connect  # noqa: E402
-from fediverse.storage.migrations import migrate  # noqa: E402
-from fediverse.urls import Urls  # noqa: E402
+from community.actors import Actor, get_local_key  # noqa: E402
+from community.groups import create_group  # noqa: E402
+from community.storage.database import connect  # noqa: E402
+from community.storage.migrations import migrate  # noqa: E402
+from community.urls import Urls  # noqa: E402
 from outbox import send_activity  # noqa: E402
 
 BASE_URL = "https://bench.test"

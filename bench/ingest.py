@@ -39,13 +39,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import peak_rss_mib, scratch_database  # noqa: E402
+from community.groups import create_group  # noqa: E402
+from community.storage.database import connect, create_pool  # noqa: E402
+from community.storage.migrations import migrate  # noqa: E402
+from community.storage.queries import load_queries  # noqa: E402
+from community.urls import Urls  # noqa: E402
 from federation.cavage import sign_headers  # noqa: E402
 from federation.keys import generate_rsa_keypair, load_private_key  # noqa: E402
-from fediverse.groups import create_group  # noqa: E402
-from fediverse.storage.database import connect, create_pool  # noqa: E402
-from fediverse.storage.migrations import migrate  # noqa: E402
-from fediverse.storage.queries import load_queries  # noqa: E402
-from fediverse.urls import Urls  # noqa: E402
 
 POOL_SIZE = 10  # the server's pool (fediverse.runtime.open_pool)
 KEYPAIRS = 4

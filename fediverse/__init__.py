@@ -1,8 +1,8 @@
-"""fediverse: a federated ActivityPub community server."""
+"""fediverse: the application — web pages, the client API, the CLI and process start-up.
 
-from importlib.metadata import PackageNotFoundError, version
+The community core is the ``community`` package; ``outbox`` and ``inbox`` send and receive.
+"""
 
-try:
-    __version__ = version("fediverse")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+from community import __version__
+
+__all__ = ["__version__"]

@@ -13,18 +13,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from community.context import Starter, open_context
+from community.groups import ensure_demo_group
+from community.settings import Settings
+from community.storage.migrations import pending_migrations
+from community.urls import Urls
 from fediverse import api
-from fediverse.context import AppContext, Starter, context
-from fediverse.groups import ensure_demo_group
-from fediverse.runtime import open_database, open_pool, open_remote, prepare_database
-from fediverse.settings import Settings
-from fediverse.storage.migrations import pending_migrations
-from fediverse.urls import Urls
-from fediverse.web import actors, auth, authorize, objects, pages, wellknown
+from fediverse.runtime import open_database, open_pool, prepare_database
+from fediverse.web import actors, auth, authorize, inbox, objects, pages, wellknown
 from fediverse.web.errors import EXCEPTION_HANDLERS
 from fediverse.web.metrics import token_route
 from fediverse.web.proxy import RequestContextMiddleware
-from inbox import receive
+from fediverse.web.state import context, open_web_state
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +59,10 @@ def make_lifespan(settings: Settings, urls: Urls, demo: bool, starters: list[Sta
         stops: list[Callable[[], Awaitable[None]]] = []
         try:
             await prepare_database(database.url, urls, apply_migrations=True)
-            ctx = AppContext(settings=settings, urls=urls, pool=await open_pool(database.url))
-            ctx.remote = await open_remote(ctx)
-            app.state.context = ctx
+            pool = await open_pool(database.url)
+            app.state.pool = pool
+            ctx = await open_context(settings, urls, pool)
+            app.state.web = await open_web_state(ctx)
             if demo:
                 async with ctx.pool.acquire() as conn:
                     await ensure_demo_group(conn, urls)
@@ -76,10 +77,10 @@ def make_lifespan(settings: Settings, urls: Urls, demo: bool, starters: list[Sta
         finally:
             for stop in reversed(stops):
                 await stop()
-            if hasattr(app.state, "context"):
-                if app.state.context.remote is not None:
-                    await app.state.context.remote.fetcher.aclose()
-                await app.state.context.pool.close()
+            if hasattr(app.state, "web"):
+                await app.state.web.context.aclose()
+            if hasattr(app.state, "pool"):
+                await app.state.pool.close()
             database.close()
 
     return lifespan
@@ -94,7 +95,7 @@ def create_app(
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         *wellknown.routes,
-        *receive.routes,
+        *inbox.routes,
         *actors.routes,
         *objects.routes,
         *pages.routes,

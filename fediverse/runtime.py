@@ -9,21 +9,14 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from federation.fetch import Fetcher, FetchSettings, SigningIdentity
-from fediverse import __version__
-from fediverse.actors import ensure_instance_actor, get_local_key
-from fediverse.context import AppContext
-from fediverse.policy import DomainPolicy
-from fediverse.remote import RemoteActors
-from fediverse.settings import Settings, SettingsError, check_production
-from fediverse.storage.database import DatabaseError, connect, create_pool
-from fediverse.storage.embedded import EmbeddedPostgres
-from fediverse.storage.migrations import applied_versions, migrate, pending_migrations
-from fediverse.storage.queries import load_queries
-from fediverse.urls import Urls
+from community.actors import ensure_instance_actor, find_instance_actor
+from community.settings import Settings, SettingsError, check_production
+from community.storage.database import DatabaseError, connect, create_pool
+from community.storage.embedded import EmbeddedPostgres
+from community.storage.migrations import applied_versions, migrate, pending_migrations
+from community.urls import Urls
 
 log = logging.getLogger(__name__)
-Q = load_queries("fediverse")
 
 
 @dataclass
@@ -84,34 +77,12 @@ async def stored_urls(url: str) -> Urls | None:
     async with connect(url) as conn:
         if not await applied_versions(conn):
             return None
-        record = await conn.fetchrow(Q["get_instance_actor"])
-    return None if record is None else Urls(record["uri"].removesuffix("/actor"))
+        instance = await find_instance_actor(conn)
+    return None if instance is None else Urls(instance.uri.removesuffix("/actor"))
 
 
 async def open_pool(url: str, *, max_size: int = 10) -> asyncpg.Pool:
     return await create_pool(url, max_size=max_size)
-
-
-async def open_remote(ctx: AppContext) -> RemoteActors:
-    """The fetcher (signed by the instance actor) and the remote-actor store of a process.
-
-    Sets the process's instance policy too: the fetcher asks it before every request.
-    """
-    ctx.is_domain_allowed = DomainPolicy(ctx.settings.federation_mode).checker(ctx.pool)
-    async with ctx.pool.acquire() as conn:
-        instance = await ensure_instance_actor(conn, ctx.urls)
-        key = await get_local_key(conn, instance)
-    settings = ctx.settings
-    fetcher = Fetcher(
-        FetchSettings(
-            allowed_networks=tuple(settings.allow_private_addresses),
-            max_body_bytes=settings.max_body_bytes,
-            user_agent=f"fediverse/{__version__} (+{ctx.urls.base_url}/)",
-        ),
-        SigningIdentity.from_pem(key.key_id, key.private_key_pem),
-        host_filter=ctx.is_domain_allowed,
-    )
-    return RemoteActors(ctx.pool, fetcher, ctx.urls, scheme=settings.scheme)
 
 
 async def served_urls(settings: Settings, database_url: str) -> Urls:

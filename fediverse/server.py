@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uvicorn
 
+from community.context import Starter
+from community.settings import Settings
 from fediverse.app import create_app
-from fediverse.context import Starter
 from fediverse.logs import setup_logging
-from fediverse.settings import Settings
 from fediverse.web.metrics import start_metrics_port
 from inbox.worker import inbox_starter
 

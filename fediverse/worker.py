@@ -13,10 +13,10 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 
-from fediverse.context import AppContext
+from community.context import AppContext, open_context
+from community.settings import Settings
 from fediverse.logs import setup_logging
-from fediverse.runtime import database, open_pool, open_remote, served_urls
-from fediverse.settings import Settings
+from fediverse.runtime import database, open_pool, served_urls
 from inbox.worker import InboxWorker
 from outbox.config import WorkerConfig
 from outbox.worker import DeliveryWorker
@@ -30,7 +30,6 @@ async def start_delivery_worker(ctx: AppContext) -> Callable[[], Awaitable[None]
     worker = DeliveryWorker(
         ctx.pool, WorkerConfig.from_settings(ctx.settings), ctx.is_domain_allowed
     )
-    ctx.services["delivery"] = worker
     task = asyncio.create_task(_run_logged(worker, stop), name="delivery-worker")
 
     async def stop_worker() -> None:
@@ -47,20 +46,20 @@ async def run_worker_process(settings: Settings, stop: asyncio.Event) -> None:
         urls = await served_urls(settings, db.url)
         config = WorkerConfig.from_settings(settings)
         pool = await open_pool(db.url, max_size=8)
-        ctx = AppContext(settings=settings, urls=urls, pool=pool)
         try:
-            ctx.remote = await open_remote(ctx)
+            ctx = await open_context(settings, urls, pool)
             # long-lived start-up objects out of the collector's way (as `serve` does)
             gc.collect()
             gc.freeze()
             log.info("inbox and delivery workers started")
-            await asyncio.gather(
-                _run_logged(DeliveryWorker(pool, config, ctx.is_domain_allowed), stop),
-                InboxWorker(ctx).run(stop),
-            )
+            try:
+                await asyncio.gather(
+                    _run_logged(DeliveryWorker(pool, config, ctx.is_domain_allowed), stop),
+                    InboxWorker(ctx).run(stop),
+                )
+            finally:
+                await ctx.aclose()
         finally:
-            if ctx.remote is not None:
-                await ctx.remote.fetcher.aclose()
             await pool.close()
         log.info("workers stopped")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
-from fediverse.storage.queries import load_queries
+from community.storage.queries import load_queries
 from outbox import mark_host_alive
 
 Q = load_queries("inbox")

@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 import orjson
 
-from fediverse.remote import authority_of
+from community.remote import authority_of
 
 
 @dataclass(frozen=True)

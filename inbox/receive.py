@@ -1,34 +1,35 @@
-"""The inbox endpoints: verify, then store durably, then answer 202 (DESIGN.md §3 "In").
+"""Receiving one POSTed activity: verify, store durably, then answer 202 (DESIGN.md §3 "In").
 
-``POST /inbox`` (shared) and ``POST /{users,groups}/NAME/inbox``: content type → size limit →
-JSON → origin → instance policy → HTTP signature → key owner is the actor → queue → 202.
-Nothing is processed here, and nothing unverified is queued.
+The pipeline, in the order the code runs it (the web route, ``fediverse.web.inbox``, reads
+the body within the size limit and hands over an :class:`InboxRequest`):
+
+content type → JSON object of sane depth → id, type, actor → origin (the id's host is the
+actor's) → instance policy → the addressed inbox exists → HTTP signature → the key's owner is
+the actor → the durable queue (:class:`~inbox.intake.Intake`) → 202.
+
+Nothing is processed here, and nothing unverified is queued. Every refusal is a
+:class:`Rejection` carrying the HTTP status, the reason sent back, and a closed-set reason for
+the metrics.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-
+from community.actors import find_local_actor
+from community.context import AppContext
+from community.metrics import record_inbox_request
+from community.remote import authority_of
 from federation.verify import Reason, verify_with_lookup
 from federation.vocabulary.base import id_of
-from fediverse.bodies import BodyTooLarge, InvalidJSON, parse_json_object, read_body
-from fediverse.context import AppContext, context
-from fediverse.metrics import record_inbox_request
-from fediverse.remote import authority_of
-from fediverse.storage.queries import load_queries
 from inbox.intake import IncomingItem, Intake
 
-Q = load_queries("inbox")
-QC = load_queries("fediverse")
-
 AS2_TYPES = ("application/activity+json", "application/ld+json", "application/json")
-MAX_JSON_DEPTH = 64
-ACCEPTED = Response(status_code=202)
+#: Which actor type each per-actor inbox path belongs to.
+INBOX_PREFIXES = {"users": "Person", "groups": "Group"}
 
 
 class Rejection(Exception):
@@ -48,15 +49,22 @@ class Rejection(Exception):
         }.get(status, "other")
 
 
-def _refusal(rejection: Rejection) -> Response:
-    record_inbox_request("accepted" if rejection.status == 202 else "rejected", rejection.metric)
-    if rejection.status == 202:
-        return ACCEPTED
-    return JSONResponse({"error": rejection.reason}, status_code=rejection.status)
+@dataclass(frozen=True, slots=True)
+class InboxRequest:
+    """One POST to an inbox, as the web route read it (the body within the size limit)."""
+
+    path: str
+    query: str
+    headers: Sequence[tuple[str, str]]
+    body: bytes
+    #: (``users`` or ``groups``, NAME) for a per-actor inbox; None for the shared inbox
+    addressed_to: tuple[str, str] | None
+    #: the parsed body (``fediverse.web.bodies.parse_json_object``)
+    activity: dict[str, object]
 
 
-def check_content_type(request: Request) -> None:
-    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+def check_content_type(content_type: str) -> None:
+    media_type = content_type.split(";", 1)[0].strip().lower()
     if media_type not in AS2_TYPES:
         raise Rejection(415, "send application/activity+json or application/ld+json")
 
@@ -80,86 +88,61 @@ def identify(activity: dict[str, object], body: bytes) -> tuple[str, str, str]:
     return activity_uri, kind, actor_uri
 
 
-async def recipient_of(request: Request, ctx: AppContext) -> int | None:
-    name = request.path_params.get("name")
-    if name is None:
+async def recipient_of(ctx: AppContext, request: InboxRequest) -> int | None:
+    if request.addressed_to is None:
         return None
+    prefix, name = request.addressed_to
     async with ctx.pool.acquire() as conn:
-        record = await conn.fetchrow(QC["get_local_actor_by_name"], name)
-    prefix = request.url.path.split("/", 2)[1]
-    if record is None or {"users": "Person", "groups": "Group"}[prefix] != record["type"]:
+        actor = await find_local_actor(conn, name)
+    if actor is None or INBOX_PREFIXES.get(prefix) != actor.type:
         raise Rejection(404, f"no inbox for {name!r} here")
-    return int(record["id"])
+    return actor.id
 
 
-async def verify(
-    request: Request,
-    ctx: AppContext,
-    body: bytes,
-    kind: str,
-    activity: dict[str, object],
-    actor_uri: str,
-) -> str:
+async def verify(ctx: AppContext, request: InboxRequest, kind: str, actor_uri: str) -> str:
     """The verified key id; a Rejection (401) otherwise."""
-    assert ctx.remote is not None
-    target_uri = ctx.urls.request_uri(request.url.path, request.url.query)
+    target_uri = ctx.urls.request_uri(request.path, request.query)
     result = await verify_with_lookup(
-        "POST", target_uri, request.headers.items(), body, ctx.remote.lookup_key,
-        datetime.now(UTC), ctx.settings.signature_window_seconds,
-    )  # fmt: skip
+        "POST",
+        target_uri,
+        request.headers,
+        request.body,
+        ctx.remote.lookup_key,
+        datetime.now(UTC),
+        ctx.settings.signature_window_seconds,
+    )
     if not result.ok:
         assert result.reason is not None
-        if kind == "Delete" and id_of(activity.get("object")) == actor_uri and result.reason in (
-            Reason.KEY_NOT_FOUND, Reason.KEY_UNAVAILABLE,
-        ):  # fmt: skip
+        self_delete = kind == "Delete" and id_of(request.activity.get("object")) == actor_uri
+        if self_delete and result.reason in (Reason.KEY_NOT_FOUND, Reason.KEY_UNAVAILABLE):
             # An account deleting itself: its key is gone with it, and we never knew it.
             raise Rejection(202, "", "self_delete_unknown_actor")
-        raise Rejection(401, f"signature not accepted: {result.reason.value}",
-                        result.reason.value)  # fmt: skip
+        reason = result.reason.value
+        raise Rejection(401, f"signature not accepted: {reason}", reason)
     if result.owner_uri != actor_uri:
-        raise Rejection(401, f"signed by {result.owner_uri}, not by the activity's actor",
-                        "signer_not_actor")  # fmt: skip
+        reason = f"signed by {result.owner_uri}, not by the activity's actor"
+        raise Rejection(401, reason, "signer_not_actor")
     assert result.key_id is not None
     return result.key_id
 
 
-async def receive(request: Request) -> Response:
-    ctx = context(request)
-    try:
-        check_content_type(request)
-        body = await read_body(request, ctx.settings.max_body_bytes)
-        activity = parse_json_object(body)
-        activity_uri, kind, actor_uri = identify(activity, body)
-        if not await ctx.is_domain_allowed(authority_of(actor_uri)):
-            raise Rejection(403, "this server does not federate with your domain")
-        recipient_id = await recipient_of(request, ctx)
-        key_id = await verify(request, ctx, body, kind, activity, actor_uri)
-    except BodyTooLarge as exc:
-        return _refusal(Rejection(413, str(exc)))
-    except InvalidJSON as exc:
-        return _refusal(Rejection(400, str(exc)))
-    except Rejection as rejection:
-        return _refusal(rejection)
-    scheme = "rfc9421" if "signature-input" in request.headers else "cavage"
-    item = IncomingItem(activity_uri, kind, actor_uri, recipient_id, body.decode("utf-8"),
-                        scheme, key_id, authority_of(actor_uri))  # fmt: skip
-    new = await intake_of(ctx).enqueue(item)
+async def receive(ctx: AppContext, intake: Intake, request: InboxRequest) -> None:
+    """Verify and queue one activity; raises :class:`Rejection` for any other answer than 202."""
+    activity_uri, kind, actor_uri = identify(request.activity, request.body)
+    if not await ctx.is_domain_allowed(authority_of(actor_uri)):
+        raise Rejection(403, "this server does not federate with your domain")
+    recipient_id = await recipient_of(ctx, request)
+    key_id = await verify(ctx, request, kind, actor_uri)
+    signature_input = any(name.lower() == "signature-input" for name, _ in request.headers)
+    item = IncomingItem(
+        activity_uri,
+        kind,
+        actor_uri,
+        recipient_id,
+        request.body.decode("utf-8"),
+        "rfc9421" if signature_input else "cavage",
+        key_id,
+        authority_of(actor_uri),
+    )
+    new = await intake.enqueue(item)
     record_inbox_request("accepted" if new else "duplicate", kind)
-    return ACCEPTED
-
-
-def intake_of(ctx: AppContext) -> Intake:
-    """The process's intake batcher (made on first use, on the serving event loop)."""
-    intake = ctx.services.get("intake")
-    if intake is None:
-        intake = ctx.services["intake"] = Intake(ctx.pool)
-    assert isinstance(intake, Intake)
-    return intake
-
-
-routes = [
-    Route("/inbox", receive, methods=["POST"]),
-    Route("/actor/inbox", receive, methods=["POST"]),
-    Route("/users/{name}/inbox", receive, methods=["POST"]),
-    Route("/groups/{name}/inbox", receive, methods=["POST"]),
-]

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
+from community.context import AppContext, Starter
+from community.storage.queries import load_queries
 from federation.errors import FetchError, VocabularyError
-from fediverse.context import AppContext, Starter
-from fediverse.storage.queries import load_queries
 from inbox.errors import Refused, Transient
 from inbox.handlers import REGISTRY
 from inbox.model import Received

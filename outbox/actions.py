@@ -13,21 +13,21 @@ from typing import Any
 
 import orjson
 
-from fediverse.activities import (
+from community.actors import Actor, find_actor_by_id
+from community.errors import InvalidInput
+from community.html import text_to_html
+from community.membership import find_follow, record_follow, remove_follow
+from community.posts import Post, delete_post, find_post, store_post
+from community.render import AS_CONTEXT, AS_PUBLIC
+from community.storage.database import Conn
+from community.urls import Urls
+from outbox.activities import (
     build_follow,
     build_response,
     build_undo,
     new_activity_uri,
     now_iso,
 )
-from fediverse.actors import Actor, find_actor_by_id
-from fediverse.errors import InvalidInput
-from fediverse.html import text_to_html
-from fediverse.membership import find_follow, record_follow, remove_follow
-from fediverse.posts import Post, delete_post, find_post, store_post
-from fediverse.render import AS_CONTEXT, AS_PUBLIC
-from fediverse.storage.database import Conn
-from fediverse.urls import Urls
 from outbox.sending import Audience, send
 
 MAX_POST_LENGTH = 5000

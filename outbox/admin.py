@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from fediverse.storage.database import Conn
-from fediverse.storage.queries import load_queries
+from community.storage.database import Conn
+from community.storage.queries import load_queries
 from outbox.errors import OutboxError
 
 Q = load_queries("outbox")

@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from fediverse.settings import Settings
+from community.settings import Settings
 from outbox.http import Network
 from outbox.policy import MAX_ATTEMPTS
 from outbox.queue import HostPolicy

@@ -15,10 +15,10 @@ from typing import Any
 
 import orjson
 
-from fediverse.actors import Actor
-from fediverse.software import software_excluded_from
-from fediverse.storage.database import Conn
-from fediverse.storage.queries import load_queries
+from community.actors import Actor
+from community.software import software_excluded_from
+from community.storage.database import Conn
+from community.storage.queries import load_queries
 from outbox.errors import OutboxError
 
 Q = load_queries("outbox")
@@ -71,7 +71,7 @@ async def send_raw(
 
     ``activity`` is the parsed ``body`` when the caller has it (saves parsing it again).
     ``follower_family`` (``"fep1b12"`` or ``"microblog"``) narrows ``to_followers_of`` to the
-    servers that understand that announce form (:mod:`fediverse.software`; unknown software
+    servers that understand that announce form (:mod:`community.software`; unknown software
     gets both; our own local followers take the FEP-1b12 form). ``listed`` says whether the
     activity appears in the sender's outbox (default: when addressed to the public); ``form``
     records which announce form it is.

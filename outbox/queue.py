@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from fediverse.storage.database import Conn
-from fediverse.storage.queries import load_queries
+from community.storage.database import Conn
+from community.storage.queries import load_queries
 from outbox.policy import Outcome, Verdict
 
 Q = load_queries("outbox")

@@ -9,11 +9,10 @@ from typing import Any
 
 import orjson
 
-from fediverse.activities import build_undo, new_activity_uri, now_iso
-from fediverse.actors import Actor, find_actor_by_id, get_local_key
-from fediverse.errors import InvalidInput
-from fediverse.notifications import notify
-from fediverse.posts import (
+from community.actors import Actor, find_actor_by_id, get_local_key
+from community.errors import InvalidInput
+from community.notifications import notify
+from community.posts import (
     Post,
     find_share,
     find_vote,
@@ -22,10 +21,11 @@ from fediverse.posts import (
     record_share,
     record_vote,
 )
-from fediverse.render import AS_CONTEXT, AS_PUBLIC, render_actor
-from fediverse.storage.database import Conn
-from fediverse.urls import Urls
+from community.render import AS_CONTEXT, AS_PUBLIC, render_actor
+from community.storage.database import Conn
+from community.urls import Urls
 from outbox.actions import like
+from outbox.activities import build_undo, new_activity_uri, now_iso
 from outbox.sending import Audience, send
 
 

@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import orjson
 
-from fediverse.activities import (
+from community.actors import Actor
+from community.storage.database import Conn
+from community.storage.queries import load_queries
+from community.urls import Urls
+from outbox.activities import (
     build_announce_object,
     build_announce_wrapping,
     build_undo,
 )
-from fediverse.actors import Actor
-from fediverse.storage.database import Conn
-from fediverse.storage.queries import load_queries
-from fediverse.urls import Urls
 from outbox.sending import Audience, send
 
-QC = load_queries("fediverse")
+QC = load_queries("community")
 
 
 def is_listed(group: Actor) -> bool:

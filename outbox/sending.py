@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from fediverse.actors import Actor
-from fediverse.storage.database import Conn
+from community.actors import Actor
+from community.storage.database import Conn
 from outbox.fanout import send_raw
 
 Family = Literal["fep1b12", "microblog"]

@@ -22,8 +22,8 @@ from typing import Any
 
 import asyncpg
 
+from community.metrics import DeliveryOutcome, record_delivery
 from federation.keys import load_private_key
-from fediverse.metrics import DeliveryOutcome, record_delivery
 from outbox import queue
 from outbox.config import WorkerConfig
 from outbox.errors import TransportError

@@ -18,9 +18,9 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
-from fediverse.storage.database import connect
-from fediverse.storage.embedded import EmbeddedPostgres
-from fediverse.storage.migrations import available_migrations, migrate
+from community.storage.database import connect
+from community.storage.embedded import EmbeddedPostgres
+from community.storage.migrations import available_migrations, migrate
 
 # Outside private folders: pgserver opens the permissions of every folder above it.
 TEST_PG_DIR = Path(os.environ.get("FEDIVERSE_TEST_PG_DIR", "/tmp/fediverse-tests/postgres"))
@@ -141,7 +141,7 @@ TEST_DOMAIN = "social.test"
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path):
-    from fediverse.settings import Settings
+    from community.settings import Settings
 
     return Settings(
         _env_file=None,

@@ -8,7 +8,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from fediverse.actors import find_local_actor
+from community.actors import find_local_actor
+from community.errors import InvalidInput
+from community.html import text_to_html
+from community.statuses import actor_entries, follow_list, relationships, update_profile
 from fediverse.api.auth import optional, require
 from fediverse.api.common import (
     account_actor,
@@ -22,10 +25,7 @@ from fediverse.api.common import (
 from fediverse.api.entities import render_account, render_relationship
 from fediverse.api.errors import OUTSIDE_SCOPES, ApiError, invalid, not_found
 from fediverse.api.params import link_header, read_page, read_params
-from fediverse.context import context
-from fediverse.errors import InvalidInput
-from fediverse.html import text_to_html
-from fediverse.statuses import actor_entries, follow_list, relationships, update_profile
+from fediverse.web.state import context
 from outbox import actions
 from outbox.reactions import announce_profile
 

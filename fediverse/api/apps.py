@@ -8,13 +8,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from fediverse import oauth
+from community import oauth
 from fediverse.api.auth import bearer_of
 from fediverse.api.common import answer
 from fediverse.api.entities import JSON
 from fediverse.api.errors import INVALID_TOKEN, ApiError
 from fediverse.api.params import read_params
-from fediverse.context import context
+from fediverse.web.state import context
 
 
 def render_app(app: oauth.App, client_secret: str | None = None) -> JSON:

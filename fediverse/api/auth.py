@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from fediverse.actors import Actor, find_actor_by_id
+from community.actors import Actor, find_actor_by_id
+from community.oauth import Token, find_token
 from fediverse.api.errors import INVALID_TOKEN, NEEDS_USER, OUTSIDE_SCOPES, ApiError
-from fediverse.context import context
-from fediverse.oauth import Token, find_token
+from fediverse.web.state import context
 
 
 @dataclass(frozen=True)

@@ -14,24 +14,25 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from community.actors import Actor, find_actor_by_uri
+from community.context import AppContext
+from community.errors import InvalidInput
+from community.html import html_to_text, sanitize_html
+from community.posts import Post, find_post
+from community.render import AS_PUBLIC
+from community.resolve import resolve_url
+from community.storage.database import Conn
+from community.storage.queries import load_queries
 from federation.vocabulary.base import id_of, ids_of
-from fediverse.actors import Actor, find_actor_by_uri
 from fediverse.api.auth import Caller, authenticated
 from fediverse.api.errors import NOT_ALLOWED, OUTSIDE_SCOPES, ApiError, invalid, not_found
 from fediverse.api.params import MAX_API_BODY
-from fediverse.bodies import BodyTooLarge, InvalidJSON, parse_json_object, read_body
-from fediverse.context import AppContext, context
-from fediverse.errors import InvalidInput
-from fediverse.html import html_to_text, sanitize_html
-from fediverse.posts import Post, find_post
-from fediverse.render import AS_PUBLIC
-from fediverse.resolve import resolve_url
-from fediverse.storage.database import Conn
-from fediverse.storage.queries import load_queries
+from fediverse.web.bodies import BodyTooLarge, InvalidJSON, parse_json_object, read_body
+from fediverse.web.state import context
 from outbox import actions, reactions
 from outbox.actions import Composition
 
-Q = load_queries("fediverse")
+Q = load_queries("community")
 SCOPES = {"Create": ("write:statuses",), "Delete": ("write:statuses",),
           "Follow": ("write:follows",), "Like": ("write:favourites",),
           "Undo": ("write:follows", "write:favourites")}  # fmt: skip
@@ -55,7 +56,7 @@ async def _activity(request: Request) -> dict[str, Any]:
 
 async def _actor(ctx: AppContext, conn: Conn, uri: str | None) -> Actor:
     actor = await find_actor_by_uri(conn, uri) if uri else None
-    if actor is None and uri and ctx.remote is not None and not ctx.urls.is_local(uri):
+    if actor is None and uri and not ctx.urls.is_local(uri):
         found = await resolve_url(ctx, uri)
         actor = found if isinstance(found, Actor) else None
     if actor is None:

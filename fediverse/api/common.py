@@ -8,22 +8,22 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from community.actors import Actor, find_actor_by_id
+from community.errors import FediverseError
+from community.membership import find_follow
+from community.posts import Post
+from community.statuses import AccountView, Entry, load_accounts, load_bundle, mention_uris
+from community.storage.database import Conn
+from community.storage.queries import load_queries
 from federation.errors import FederationError
 from federation.vocabulary.base import ids_of
 from federation.webfinger import parse_handle
-from fediverse.actors import Actor, find_actor_by_id
 from fediverse.api.entities import JSON, render_account, render_entry
 from fediverse.api.errors import not_found
-from fediverse.context import context
-from fediverse.errors import FediverseError
-from fediverse.membership import find_follow
-from fediverse.posts import Post
-from fediverse.statuses import AccountView, Entry, load_accounts, load_bundle, mention_uris
-from fediverse.storage.database import Conn
-from fediverse.storage.queries import load_queries
 from fediverse.web.responses import JSONResponse
+from fediverse.web.state import context
 
-Q = load_queries("fediverse")
+Q = load_queries("community")
 
 NO_CACHE = {"Cache-Control": "no-cache, no-store, max-age=0, must-revalidate"}
 
@@ -120,7 +120,7 @@ async def resolve_remote(request: Request, handle: str) -> Actor | None:
         _, host = parse_handle(handle)
     except FederationError:
         return None
-    if ctx.remote is None or not await ctx.is_domain_allowed(host):
+    if not await ctx.is_domain_allowed(host):
         return None
     try:
         return await ctx.remote.resolve_handle(handle)

@@ -15,9 +15,9 @@ from typing import Any
 
 import asyncpg
 
-from fediverse.notifications import Notification
-from fediverse.statuses import AccountView, Bundle, Entry, PostView, hashtags_of, mention_uris
-from fediverse.urls import Urls
+from community.notifications import Notification
+from community.statuses import AccountView, Bundle, Entry, PostView, hashtags_of, mention_uris
+from community.urls import Urls
 
 JSON = dict[str, Any]
 VISIBILITY = {"followers": "private"}  # our word → Mastodon's
@@ -83,7 +83,7 @@ def render_account(view: AccountView, urls: Urls, *, source: bool = False) -> JS
 
 
 def _plain(summary_html: str) -> str:
-    from fediverse.html import html_to_text
+    from community.html import html_to_text
 
     return html_to_text(summary_html)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fediverse.oauth import OAuthError
+from community.oauth import OAuthError
 from fediverse.web.responses import JSONResponse
 
 INVALID_TOKEN = "The access token is invalid"  # noqa: S105 – a message, not a secret

@@ -7,13 +7,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from community.errors import InvalidInput
+from community.statuses import pending_follower_ids, relationships
 from fediverse.api.auth import require
 from fediverse.api.common import account_actor, answer, path_id, render_accounts
 from fediverse.api.entities import render_relationship
 from fediverse.api.errors import not_found
-from fediverse.context import context
-from fediverse.errors import InvalidInput
-from fediverse.statuses import pending_follower_ids, relationships
+from fediverse.web.state import context
 from outbox.actions import answer_request
 
 

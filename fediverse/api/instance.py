@@ -8,14 +8,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from community.storage.queries import load_queries
 from fediverse import __version__
 from fediverse.api.common import answer
 from fediverse.api.entities import JSON, default_header_url
-from fediverse.context import context
-from fediverse.storage.queries import load_queries
+from fediverse.web.state import context
 from outbox.actions import MAX_POST_LENGTH
 
-Q = load_queries("fediverse")
+Q = load_queries("community")
 
 # Apps read features from the Mastodon version they are told; we speak 4.3's client API.
 MASTODON_VERSION = f"4.3.0 (compatible; fediverse {__version__})"

@@ -7,15 +7,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from fediverse import notifications as notes
+from community import notifications as notes
+from community.statuses import load_bundle
+from community.storage.database import Conn
 from fediverse.api.auth import require
 from fediverse.api.common import answer, path_id
 from fediverse.api.entities import JSON, render_notification
 from fediverse.api.errors import not_found
 from fediverse.api.params import link_header, read_page, read_params
-from fediverse.context import context
-from fediverse.statuses import load_bundle
-from fediverse.storage.database import Conn
+from fediverse.web.state import context
 
 
 async def _render(

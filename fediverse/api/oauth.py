@@ -13,11 +13,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from fediverse import oauth
+from community import oauth
+from community.oauth import OAuthError
 from fediverse.api.common import answer
 from fediverse.api.params import Params, read_params
-from fediverse.context import context
-from fediverse.oauth import OAuthError
+from fediverse.web.state import context
 
 GRANT_TYPES = ["authorization_code", "client_credentials"]
 

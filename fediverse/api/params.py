@@ -9,10 +9,10 @@ from urllib.parse import urlencode
 
 from starlette.requests import Request
 
+from community.statuses import Page
 from fediverse.api.errors import ApiError
-from fediverse.bodies import BodyTooLarge, InvalidJSON, parse_json_object, read_body
-from fediverse.context import context
-from fediverse.statuses import Page
+from fediverse.web.bodies import BodyTooLarge, InvalidJSON, parse_json_object, read_body
+from fediverse.web.state import context
 
 MAX_API_BODY = 256 * 1024
 

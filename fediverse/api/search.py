@@ -11,7 +11,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from fediverse.actors import Actor
+from community.actors import Actor
+from community.posts import Post
+from community.resolve import resolve_url
+from community.statuses import search_actor_ids
+from community.storage.queries import load_queries
 from fediverse.api.auth import optional
 from fediverse.api.common import (
     answer,
@@ -22,13 +26,9 @@ from fediverse.api.common import (
 )
 from fediverse.api.errors import ApiError
 from fediverse.api.params import read_params
-from fediverse.context import context
-from fediverse.posts import Post
-from fediverse.resolve import resolve_url
-from fediverse.statuses import search_actor_ids
-from fediverse.storage.queries import load_queries
+from fediverse.web.state import context
 
-Q = load_queries("fediverse")
+Q = load_queries("community")
 HANDLE_RE = re.compile(r"^@?[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+(:\d+)?$")
 TAG_RE = re.compile(r"^#?(\w{1,100})$")
 NEEDS_LOGIN = (

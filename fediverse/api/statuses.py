@@ -7,8 +7,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from fediverse import compose
-from fediverse.actors import Actor, find_local_actor
+from community import compose
+from community.actors import Actor, find_local_actor
+from community.errors import InvalidInput
+from community.html import html_to_text
+from community.statuses import Entry, share_entry, thread_of
+from community.storage.database import Conn
 from fediverse.api.auth import optional, require
 from fediverse.api.common import (
     answer,
@@ -21,11 +25,7 @@ from fediverse.api.common import (
 from fediverse.api.common import visible_post as find_visible
 from fediverse.api.errors import NOT_ALLOWED, ApiError, invalid, not_found
 from fediverse.api.params import Params, read_params
-from fediverse.context import context
-from fediverse.errors import InvalidInput
-from fediverse.html import html_to_text
-from fediverse.statuses import Entry, share_entry, thread_of
-from fediverse.storage.database import Conn
+from fediverse.web.state import context
 from outbox import actions, reactions
 from outbox.actions import MAX_POST_LENGTH, Composition
 

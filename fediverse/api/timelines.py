@@ -10,13 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from fediverse.api.auth import optional, require
-from fediverse.api.common import account_actor, answer, path_id, render_entries
-from fediverse.api.entities import JSON
-from fediverse.api.errors import not_found
-from fediverse.api.params import link_header, read_page, read_params
-from fediverse.context import context
-from fediverse.statuses import (
+from community.statuses import (
     Entry,
     actor_entries,
     followed_groups,
@@ -24,6 +18,12 @@ from fediverse.statuses import (
     public_entries,
     tag_entries,
 )
+from fediverse.api.auth import optional, require
+from fediverse.api.common import account_actor, answer, path_id, render_entries
+from fediverse.api.entities import JSON
+from fediverse.api.errors import not_found
+from fediverse.api.params import link_header, read_page, read_params
+from fediverse.web.state import context
 
 
 def _page_answer(request: Request, rendered: list[JSON], entries: list[Entry]) -> Response:

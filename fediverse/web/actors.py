@@ -6,20 +6,20 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from fediverse import collections as col
-from fediverse.actors import Actor, find_local_actor, get_local_key
-from fediverse.context import context
-from fediverse.errors import InvalidInput, NotFoundError
-from fediverse.posts import pinned_posts
-from fediverse.render import render_actor
-from fediverse.storage.queries import load_queries
-from fediverse.urls import ACTOR_PATH_PREFIX
+from community import collections as col
+from community.actors import Actor, find_local_actor, get_local_key
+from community.errors import InvalidInput, NotFoundError
+from community.posts import pinned_posts
+from community.render import render_actor
+from community.storage.queries import load_queries
+from community.urls import ACTOR_PATH_PREFIX
 from fediverse.web.negotiation import choose_representation
 from fediverse.web.pages import render_profile
 from fediverse.web.responses import ActivityResponse
 from fediverse.web.signed_fetch import check_authorized_fetch
+from fediverse.web.state import context
 
-Q = load_queries("fediverse")
+Q = load_queries("community")
 _TYPE_OF_PREFIX = {prefix: actor_type for actor_type, prefix in ACTOR_PATH_PREFIX.items()}
 
 

@@ -13,12 +13,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from fediverse import accounts, ratelimit
-from fediverse.actors import find_actor_by_id
-from fediverse.context import context
-from fediverse.errors import InvalidInput, NameTaken
-from fediverse.names import InvalidName
-from fediverse.sessions import end_session, start_session
+from community import accounts, ratelimit
+from community.actors import find_actor_by_id
+from community.errors import InvalidInput, NameTaken
+from community.names import InvalidName
+from community.sessions import end_session, start_session
 from fediverse.web.csrf import (
     SESSION_COOKIE,
     CsrfRefused,
@@ -29,6 +28,7 @@ from fediverse.web.csrf import (
     signed_in,
 )
 from fediverse.web.pages import templates
+from fediverse.web.state import context
 
 
 def safe_next(value: str | None) -> str:

@@ -16,11 +16,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from fediverse import oauth
-from fediverse.actors import Actor
-from fediverse.context import context
+from community import oauth
+from community.actors import Actor
 from fediverse.web.auth import page
 from fediverse.web.csrf import CsrfRefused, check_csrf, signed_in
+from fediverse.web.state import context
 
 FORWARDED = ("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
              "code_challenge_method")  # fmt: skip

@@ -3,7 +3,7 @@
 Each browser gets a random CSRF token in a cookie signed with this server's secret
 (itsdangerous); every form carries the token, and every POST must bring both, equal
 (compared in constant time). The sign-in session is a separate random token (see
-:mod:`fediverse.sessions`).
+:mod:`community.sessions`).
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fediverse.actors import Actor
-from fediverse.context import AppContext, context
-from fediverse.sessions import SESSION_LIFETIME_SECONDS, server_secret, session_actor
+from community.actors import Actor
+from community.sessions import SESSION_LIFETIME_SECONDS, session_actor
+from fediverse.web.state import context, web_state
 
 CSRF_COOKIE = "fediverse_csrf"
 SESSION_COOKIE = "fediverse_session"
@@ -27,20 +27,9 @@ class CsrfRefused(Exception):
     """A form POST without a valid CSRF token."""
 
 
-async def _serializer(ctx: AppContext) -> URLSafeSerializer:
-    cached = ctx.services.get("csrf_serializer")
-    if cached is None:
-        async with ctx.pool.acquire() as conn:
-            secret = await server_secret(conn, "csrf")
-        cached = URLSafeSerializer(secret, salt="csrf")
-        ctx.services["csrf_serializer"] = cached
-    assert isinstance(cached, URLSafeSerializer)
-    return cached
-
-
 async def csrf_token(request: Request) -> str:
     """This browser's token (a new one if it has none yet; :func:`keep_csrf` stores it)."""
-    serializer = await _serializer(context(request))
+    serializer = web_state(request).csrf
     try:
         token = serializer.loads(request.cookies.get(CSRF_COOKIE, ""))
     except BadSignature:
@@ -54,13 +43,13 @@ async def csrf_token(request: Request) -> str:
 def keep_csrf(request: Request, response: Response) -> Response:
     token = getattr(request.state, "csrf_token", None)
     if token is not None:
-        signed = context(request).services["csrf_serializer"].dumps(token)
+        signed = web_state(request).csrf.dumps(token)
         _set_cookie(request, response, CSRF_COOKIE, signed, max_age=None)
     return response
 
 
 async def check_csrf(request: Request, submitted: str | None) -> None:
-    serializer = await _serializer(context(request))
+    serializer = web_state(request).csrf
     try:
         expected = serializer.loads(request.cookies.get(CSRF_COOKIE, ""))
     except BadSignature:

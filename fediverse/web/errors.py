@@ -9,9 +9,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ExceptionHandler
 
+from community.errors import InvalidInput, NotFoundError
+from community.oauth import OAuthError
 from fediverse.api.errors import ApiError, api_error_handler, oauth_error_handler
-from fediverse.errors import InvalidInput, NotFoundError
-from fediverse.oauth import OAuthError
 from fediverse.web.negotiation import NotAcceptable
 
 log = logging.getLogger(__name__)

@@ -22,11 +22,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from fediverse.context import AppContext, context
-from fediverse.health import collect_health, unreachable
-from fediverse.metrics import apply_health, render_metrics
-from fediverse.settings import SettingsError
+from community.context import AppContext
+from community.health import collect_health, unreachable
+from community.metrics import apply_health, render_metrics
+from community.settings import SettingsError
 from fediverse.web.errors import error_response
+from fediverse.web.state import context
 
 log = logging.getLogger(__name__)
 

@@ -7,15 +7,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from fediverse.context import context
-from fediverse.errors import NotFoundError
-from fediverse.posts import find_post
-from fediverse.storage.queries import load_queries
+from community.errors import NotFoundError
+from community.posts import find_post
+from community.storage.queries import load_queries
 from fediverse.web.negotiation import AS2_MEDIA_TYPE
 from fediverse.web.responses import ActivityResponse
 from fediverse.web.signed_fetch import check_authorized_fetch
+from fediverse.web.state import context
 
-Q = load_queries("fediverse")
+Q = load_queries("community")
 
 
 async def activity(request: Request) -> Response:

@@ -9,10 +9,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
-from fediverse.actors import Actor, list_local_actors
-from fediverse.context import context
-from fediverse.posts import recent_threads
-from fediverse.storage.database import Record
+from community.actors import Actor, list_local_actors
+from community.posts import recent_threads
+from community.storage.database import Record
+from fediverse.web.state import context
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 

@@ -23,9 +23,9 @@ from collections.abc import Sequence
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from community.metrics import record_http_request
+from community.settings import Network
 from fediverse.logs import request_id
-from fediverse.metrics import record_http_request
-from fediverse.settings import Network
 
 access_log = logging.getLogger("fediverse.access")
 

@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from community.remote import authority_of
 from federation.verify import verify_with_lookup
-from fediverse.context import context
-from fediverse.remote import authority_of
+from fediverse.web.state import context
 
 
 async def check_authorized_fetch(request: Request) -> None:
@@ -23,7 +23,6 @@ async def check_authorized_fetch(request: Request) -> None:
     ctx = context(request)
     if not ctx.settings.authorized_fetch:
         return
-    assert ctx.remote is not None
     target_uri = ctx.urls.request_uri(request.url.path, request.url.query)
     result = await verify_with_lookup(
         "GET", target_uri, request.headers.items(), b"", ctx.remote.lookup_key,

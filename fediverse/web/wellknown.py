@@ -9,15 +9,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from community.actors import Actor, find_local_actor
+from community.context import AppContext
+from community.storage.queries import load_queries
 from fediverse import __version__
-from fediverse.actors import Actor, find_local_actor
-from fediverse.context import AppContext, context
-from fediverse.storage.queries import load_queries
 from fediverse.web.errors import error_response
 from fediverse.web.negotiation import AS2_MEDIA_TYPE
 from fediverse.web.responses import JRDResponse, JSONResponse
+from fediverse.web.state import context
 
-Q = load_queries("fediverse")
+Q = load_queries("community")
 
 CORS = {"Access-Control-Allow-Origin": "*"}
 NODEINFO_REL = "http://nodeinfo.diaspora.software/ns/schema/2.1"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from fediverse.context import AppContext
+from community.context import AppContext
 from inbox.handlers import (
     announce,
     create,

@@ -14,21 +14,21 @@ from typing import Any
 
 import orjson
 
+from community.actors import find_actor_by_uri
+from community.context import AppContext
+from community.notifications import notify
+from community.posts import find_post, record_share, store_post
+from community.remote import authority_of
+from community.storage.queries import load_queries
 from federation.errors import Gone, NotFound
 from federation.vocabulary.base import id_of
-from fediverse.actors import find_actor_by_uri
-from fediverse.context import AppContext
-from fediverse.notifications import notify
-from fediverse.posts import find_post, record_share, store_post
-from fediverse.remote import authority_of
-from fediverse.storage.queries import load_queries
 from inbox.errors import Refused
-from inbox.handlers.common import ensure_actor, fetch_from_origin, remote, trusted_object
+from inbox.handlers.common import ensure_actor, fetch_from_origin, trusted_object
 from inbox.handlers.create import check_post
 from inbox.model import Received
 
 Q = load_queries("inbox")
-QC = load_queries("fediverse")
+QC = load_queries("community")
 Handler = Callable[[AppContext, Received], Awaitable[str]]
 INNER_TYPES = frozenset(
     {"Create", "Update", "Delete", "Like", "Dislike", "Undo", "Remove", "Add", "Block"}
@@ -62,7 +62,7 @@ async def vouch_inner(
 
 async def vouch_deletion(ctx: AppContext, object_uri: str) -> str:
     try:
-        document = await remote(ctx).fetcher.fetch_document(object_uri)
+        document = await ctx.remote.fetcher.fetch_document(object_uri)
     except (Gone, NotFound):
         return authority_of(object_uri)
     if document.json.get("type") == "Tombstone":

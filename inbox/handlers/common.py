@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from community.actors import Actor, find_actor_by_uri
+from community.context import AppContext
+from community.remote import InvalidActor, authority_of
+from community.storage.database import Conn
 from federation.errors import Blocked, FetchError, Gone, NotAnObject, NotFound, RefusedAddress
 from federation.vocabulary.base import id_of, ids_of
-from fediverse.actors import Actor, find_actor_by_uri
-from fediverse.context import AppContext
-from fediverse.remote import InvalidActor, authority_of
-from fediverse.storage.database import Conn
 from inbox.errors import Refused, Transient
 from inbox.model import Received
 
@@ -17,17 +17,12 @@ from inbox.model import Received
 PERMANENT_FETCH_ERRORS = (Gone, NotFound, NotAnObject, RefusedAddress, Blocked)
 
 
-def remote(ctx: AppContext) -> Any:
-    assert ctx.remote is not None, "this process does not federate"
-    return ctx.remote
-
-
 async def ensure_actor(ctx: AppContext, uri: str) -> Actor:
     """The actor at ``uri`` (ours, stored, or fetched now)."""
     if not await ctx.is_domain_allowed(authority_of(uri)):
         raise Refused(f"{authority_of(uri)} is blocked here")
     try:
-        actor: Actor = await remote(ctx).get_actor(uri)
+        actor: Actor = await ctx.remote.get_actor(uri)
     except PERMANENT_FETCH_ERRORS as exc:
         raise Refused(f"cannot use actor {uri}: {exc}") from None
     except InvalidActor as exc:
@@ -42,7 +37,7 @@ async def ensure_actor(ctx: AppContext, uri: str) -> Actor:
 async def fetch_from_origin(ctx: AppContext, uri: str) -> dict[str, Any]:
     """The document at ``uri`` (the fetcher refuses blocked hosts: ``Blocked`` → Refused)."""
     try:
-        document = await remote(ctx).fetcher.fetch_document(uri)
+        document = await ctx.remote.fetcher.fetch_document(uri)
     except PERMANENT_FETCH_ERRORS as exc:
         raise Refused(f"cannot fetch {uri} from its origin: {exc}") from None
     except FetchError as exc:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from federation.vocabulary.base import id_of
-from fediverse.actors import Actor, find_actor_by_id, find_actor_by_uri
-from fediverse.context import AppContext
-from fediverse.membership import may_post
-from fediverse.notifications import notify_mentions
-from fediverse.posts import (
+from community.actors import Actor, find_actor_by_id, find_actor_by_uri
+from community.context import AppContext
+from community.membership import may_post
+from community.notifications import notify_mentions
+from community.posts import (
     POST_TYPES,
     already_announced,
     attach_to_group,
@@ -25,9 +24,10 @@ from fediverse.posts import (
     record_share,
     store_post,
 )
-from fediverse.remote import authority_of
-from fediverse.storage.database import Conn
-from fediverse.storage.queries import load_queries
+from community.remote import authority_of
+from community.storage.database import Conn
+from community.storage.queries import load_queries
+from federation.vocabulary.base import id_of
 from inbox.errors import Refused
 from inbox.handlers.common import (
     addressed_uris,

@@ -7,18 +7,18 @@ A ``Delete`` of something we do not have leaves a tombstone, so a late ``Create`
 
 from __future__ import annotations
 
+from community.actors import find_actor_by_id
+from community.context import AppContext
+from community.posts import already_announced, delete_post, find_post, remember_deleted
+from community.remote import authority_of
+from community.storage.database import Conn
+from community.storage.queries import load_queries
 from federation.vocabulary.base import id_of
-from fediverse.actors import find_actor_by_id
-from fediverse.context import AppContext
-from fediverse.posts import already_announced, delete_post, find_post, remember_deleted
-from fediverse.remote import authority_of
-from fediverse.storage.database import Conn
-from fediverse.storage.queries import load_queries
 from inbox.errors import Refused
 from inbox.model import Received
 from outbox.redistribute import announce_wrapped, undo_boost
 
-QC = load_queries("fediverse")
+QC = load_queries("community")
 
 
 async def delete_actor(conn: Conn, rx: Received) -> str:

@@ -7,13 +7,13 @@ rejects it (``fediverse group approve|reject``); a banned follower gets a ``Reje
 
 from __future__ import annotations
 
+from community.actors import find_actor_by_uri
+from community.context import AppContext
+from community.membership import is_banned, record_follow, remove_follow
+from community.notifications import notify
 from federation.vocabulary.base import id_of
-from fediverse.actors import find_actor_by_uri
-from fediverse.context import AppContext
-from fediverse.membership import is_banned, record_follow, remove_follow
-from fediverse.notifications import notify
 from inbox.errors import Refused
-from inbox.handlers.common import ensure_actor, remote
+from inbox.handlers.common import ensure_actor
 from inbox.model import Received
 from outbox.actions import respond
 
@@ -26,7 +26,7 @@ async def handle(ctx: AppContext, rx: Received) -> str:
         raise Refused(f"{target_uri} is not a group or person here")
     follower = await ensure_actor(ctx, rx.actor_uri)
     if not follower.local and followee.is_group:
-        await remote(ctx).software_of(follower.domain)  # which announce form they get
+        await ctx.remote.software_of(follower.domain)  # which announce form they get
     async with ctx.pool.acquire() as conn, conn.transaction():
         if followee.is_group and await is_banned(conn, followee, follower):
             await remove_follow(conn, follower.id, followee.id)

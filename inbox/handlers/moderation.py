@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from community.actors import Actor, find_actor_by_id, find_actor_by_uri
+from community.context import AppContext
+from community.membership import is_moderator, remove_follow
+from community.posts import find_post
+from community.storage.database import Conn
+from community.storage.queries import load_queries
 from federation.vocabulary.base import id_of, ids_of
-from fediverse.actors import Actor, find_actor_by_id, find_actor_by_uri
-from fediverse.context import AppContext
-from fediverse.membership import is_moderator, remove_follow
-from fediverse.posts import find_post
-from fediverse.storage.database import Conn
-from fediverse.storage.queries import load_queries
 from inbox.errors import Refused
 from inbox.handlers.common import ensure_actor
 from inbox.model import Received
 from outbox.redistribute import announce_wrapped
 
-QC = load_queries("fediverse")
+QC = load_queries("community")
 
 
 async def may_moderate(conn: Conn, group: Actor, actor_uri: str) -> bool:
@@ -59,7 +59,7 @@ async def handle_block(ctx: AppContext, rx: Received) -> str:
 
 
 def _parse_time(value: Any) -> Any:
-    from fediverse.posts import parse_datetime
+    from community.posts import parse_datetime
 
     return parse_datetime(value) if isinstance(value, str) else None
 

@@ -6,15 +6,15 @@ from its origin.
 
 from __future__ import annotations
 
+from community.context import AppContext
+from community.membership import move_follows
+from community.storage.queries import load_queries
 from federation.vocabulary.base import id_of
-from fediverse.context import AppContext
-from fediverse.membership import move_follows
-from fediverse.storage.queries import load_queries
 from inbox.errors import Refused
-from inbox.handlers.common import ensure_actor, remote
+from inbox.handlers.common import ensure_actor
 from inbox.model import Received
 
-QC = load_queries("fediverse")
+QC = load_queries("community")
 
 
 async def handle(ctx: AppContext, rx: Received) -> str:
@@ -24,7 +24,7 @@ async def handle(ctx: AppContext, rx: Received) -> str:
     if not target_uri:
         raise Refused("the Move has no target")
     old = await ensure_actor(ctx, rx.actor_uri)
-    new = await remote(ctx).get_actor(target_uri, refresh=True)
+    new = await ctx.remote.get_actor(target_uri, refresh=True)
     async with ctx.pool.acquire() as conn:
         record = await conn.fetchrow(QC["get_actor_by_uri"], new.uri)
     if record is None or old.uri not in (record["also_known_as"] or []):

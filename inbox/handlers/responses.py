@@ -6,17 +6,17 @@ Follow's object.
 
 from __future__ import annotations
 
-from federation.vocabulary.base import id_of
-from fediverse.actors import find_actor_by_uri
-from fediverse.context import AppContext
-from fediverse.membership import (
+from community.actors import find_actor_by_uri
+from community.context import AppContext
+from community.membership import (
     Follow,
     accept_follow,
     find_follow,
     find_follow_by_activity,
     remove_follow,
 )
-from fediverse.storage.database import Conn
+from community.storage.database import Conn
+from federation.vocabulary.base import id_of
 from inbox.errors import Refused
 from inbox.model import Received
 

@@ -6,17 +6,17 @@ found by its id among what we stored, so an embedded copy cannot claim someone e
 
 from __future__ import annotations
 
+from community.actors import Actor, find_actor_by_id, find_actor_by_uri
+from community.context import AppContext
+from community.membership import find_follow, find_follow_by_activity, remove_follow
+from community.storage.database import Conn
+from community.storage.queries import load_queries
 from federation.vocabulary.base import id_of
-from fediverse.actors import Actor, find_actor_by_id, find_actor_by_uri
-from fediverse.context import AppContext
-from fediverse.membership import find_follow, find_follow_by_activity, remove_follow
-from fediverse.storage.database import Conn
-from fediverse.storage.queries import load_queries
 from inbox.errors import Refused
 from inbox.model import Received
 from outbox.redistribute import announce_wrapped
 
-QC = load_queries("fediverse")
+QC = load_queries("community")
 
 
 async def undo_follow(conn: Conn, rx: Received, undoer: Actor) -> str:

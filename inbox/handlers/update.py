@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from community.actors import find_actor_by_id
+from community.context import AppContext
+from community.posts import find_post, update_post
+from community.remote import store_actor_document
 from federation.vocabulary.actors import ACTOR_TYPES
 from federation.vocabulary.base import id_of
-from fediverse.actors import find_actor_by_id
-from fediverse.context import AppContext
-from fediverse.posts import find_post, update_post
-from fediverse.remote import store_actor_document
 from inbox.errors import Refused, Transient
 from inbox.handlers.common import trusted_object
 from inbox.handlers.create import check_post

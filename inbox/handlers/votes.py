@@ -6,19 +6,19 @@ followers (microblogs do not show others' votes). Banned people may not vote.
 
 from __future__ import annotations
 
+from community.actors import find_actor_by_id
+from community.context import AppContext
+from community.membership import is_banned
+from community.notifications import notify
+from community.posts import find_post
+from community.storage.queries import load_queries
 from federation.vocabulary.base import id_of
-from fediverse.actors import find_actor_by_id
-from fediverse.context import AppContext
-from fediverse.membership import is_banned
-from fediverse.notifications import notify
-from fediverse.posts import find_post
-from fediverse.storage.queries import load_queries
 from inbox.errors import Refused, Transient
 from inbox.handlers.common import ensure_actor
 from inbox.model import Received
 from outbox.redistribute import announce_wrapped
 
-QC = load_queries("fediverse")
+QC = load_queries("community")
 
 
 async def handle(ctx: AppContext, rx: Received) -> str:

@@ -4,9 +4,9 @@ import asyncpg
 import httpx
 import pytest
 
-from fediverse.context import AppContext
-from fediverse.groups import create_group
-from fediverse.urls import Urls
+from community.context import AppContext
+from community.groups import create_group
+from community.urls import Urls
 from inbox.worker import InboxWorker
 from tests.api.support import make_member
 
@@ -15,7 +15,7 @@ BASE = "https://social.test"
 
 @pytest.fixture
 async def ctx(client: httpx.AsyncClient) -> AppContext:
-    context: AppContext = client.app.state.context
+    context: AppContext = client.app.state.web.context
     return context
 
 

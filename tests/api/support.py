@@ -12,10 +12,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from fediverse.accounts import create_user
-from fediverse.oauth import create_app, issue_token
-from fediverse.storage.database import Conn
-from fediverse.urls import Urls
+from community.accounts import create_user
+from community.oauth import create_app, issue_token
+from community.storage.database import Conn
+from community.urls import Urls
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 PASSWORD = "correct horse battery"

@@ -9,8 +9,8 @@ import asyncpg
 import httpx
 import pytest
 
-from fediverse.accounts import create_user
-from fediverse.urls import Urls
+from community.accounts import create_user
+from community.urls import Urls
 from tests.api.support import (
     OOB,
     PASSWORD,

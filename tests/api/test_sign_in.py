@@ -11,9 +11,9 @@ import asyncpg
 import httpx
 import pytest
 
-from fediverse.accounts import create_user
+from community.accounts import create_user
+from community.urls import Urls
 from fediverse.app import create_app
-from fediverse.urls import Urls
 from tests.api.support import PASSWORD, csrf_of, sign_in
 from tests.helpers import clean_env, run_cli
 

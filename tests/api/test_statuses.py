@@ -9,7 +9,7 @@ import asyncpg
 import httpx
 import pytest
 
-from fediverse.context import AppContext
+from community.context import AppContext
 from tests.api.conftest import step
 
 

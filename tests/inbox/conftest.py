@@ -4,10 +4,10 @@ import asyncpg
 import httpx
 import pytest
 
-from fediverse.accounts import create_user
-from fediverse.context import AppContext
-from fediverse.groups import create_group
-from fediverse.urls import Urls
+from community.accounts import create_user
+from community.context import AppContext
+from community.groups import create_group
+from community.urls import Urls
 from inbox.worker import InboxWorker
 from tests.inbox.support import remote_actor
 
@@ -27,7 +27,7 @@ LEMMY_HOSTS = {
 
 @pytest.fixture
 async def ctx(client: httpx.AsyncClient) -> AppContext:
-    context: AppContext = client.app.state.context
+    context: AppContext = client.app.state.web.context
     return context
 
 

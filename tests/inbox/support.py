@@ -11,11 +11,11 @@ from typing import Any
 import httpx
 import orjson
 
+from community.actors import Actor
+from community.remote import store_actor_document
+from community.storage.database import Conn
 from federation.cavage import sign_headers
 from federation.keys import PrivateKey, generate_rsa_keypair, load_private_key
-from fediverse.actors import Actor
-from fediverse.remote import store_actor_document
-from fediverse.storage.database import Conn
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 _KEYS = generate_rsa_keypair()  # one key pair for all made-up actors of a run (keygen is slow)

@@ -4,7 +4,7 @@ import asyncpg
 import orjson
 import pytest
 
-from fediverse.membership import is_member
+from community.membership import is_member
 from tests.inbox.conftest import GROUP, LEMMY, LEMMY_HOSTS, MASTODON, step
 from tests.inbox.support import fixture, post_signed
 

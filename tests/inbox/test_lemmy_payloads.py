@@ -9,8 +9,8 @@ never ``failed``, which would mean a bug.
 import asyncpg
 import pytest
 
-from fediverse.accounts import create_user
-from fediverse.urls import Urls
+from community.accounts import create_user
+from community.urls import Urls
 from tests.inbox.conftest import BASE, step
 from tests.inbox.support import FIXTURES, fixture, post_signed, remote_actor
 

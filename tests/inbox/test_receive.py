@@ -1,12 +1,14 @@
 """The inbox endpoints: what is refused, with which status, and that nothing is queued then."""
 
+from dataclasses import replace
+
 import asyncpg
 import httpx
 import orjson
 import pytest
 
-from fediverse.groups import create_group
-from fediverse.urls import Urls
+from community.groups import create_group
+from community.urls import Urls
 from tests.inbox.support import post_signed, remote_actor, signed_headers
 
 BASE = "https://social.test"
@@ -161,7 +163,8 @@ async def test_a_blocked_domain_is_403(client, world, conn) -> None:
     async def policy(host: str) -> bool:
         return host != "ds9.lemmy.example"
 
-    client.app.state.context.is_domain_allowed = policy
+    web = client.app.state.web
+    client.app.state.web = replace(web, context=replace(web.context, is_domain_allowed=policy))
     response = await post_signed(client, "/inbox", follow(), alpha)
     assert response.status_code == 403
     assert await queued(conn) == []

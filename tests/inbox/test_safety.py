@@ -4,8 +4,8 @@ and a closed group's posts kept among its members."""
 import asyncpg
 import orjson
 
-from fediverse.html import sanitize_html
-from fediverse.membership import find_follow
+from community.html import sanitize_html
+from community.membership import find_follow
 from outbox import actions
 from tests.inbox.conftest import GROUP, LEMMY_HOSTS, step
 from tests.inbox.support import fixture, post_signed

@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
+from community.settings import Settings
 from fediverse.app import create_app
-from fediverse.settings import Settings
 from tests.conftest import TEST_DOMAIN
 
 ClientFactory = Callable[..., Any]

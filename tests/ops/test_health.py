@@ -2,12 +2,12 @@
 
 import asyncpg
 
-from fediverse.groups import create_group
-from fediverse.health import collect_health
-from fediverse.metrics import REGISTRY, apply_health
-from fediverse.policy import add_domain_rule
-from fediverse.storage.database import connect
-from fediverse.urls import Urls
+from community.groups import create_group
+from community.health import collect_health
+from community.metrics import REGISTRY, apply_health
+from community.policy import add_domain_rule
+from community.storage.database import connect
+from community.urls import Urls
 
 INSERT_ITEM = """
     INSERT INTO inbox_items (activity_uri, activity_type, actor_uri, body, verified_by, state,
@@ -96,8 +96,8 @@ async def test_an_unmigrated_database_is_not_ready(empty_database_url: str) -> N
 
 
 def test_queue_lines_of_status() -> None:
-    from fediverse.cli_status import describe_queue
-    from fediverse.health import QueueFigures
+    from community.health import QueueFigures
+    from fediverse.cli.status import describe_queue
 
     waiting = ("received", "processing")
     assert describe_queue(QueueFigures({}, None), waiting) == "0 waiting (empty)"

@@ -3,8 +3,8 @@
 import asyncpg
 import pytest
 
-from fediverse.errors import InvalidInput
-from fediverse.policy import (
+from community.errors import InvalidInput
+from community.policy import (
     DomainPolicy,
     add_domain_rule,
     domain_and_parents,

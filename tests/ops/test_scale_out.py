@@ -19,12 +19,12 @@ import httpx
 import orjson
 import pytest
 
+from community.groups import create_group
+from community.remote import store_actor_document
+from community.storage.database import connect
+from community.urls import Urls
 from federation.cavage import sign_headers
 from federation.keys import generate_rsa_keypair, load_private_key
-from fediverse.groups import create_group
-from fediverse.remote import store_actor_document
-from fediverse.storage.database import connect
-from fediverse.urls import Urls
 from tests.e2e.support import Instance, start_instance
 from tests.helpers import ServerProcess, free_port, start_worker
 from tests.outbox.support import Sink

@@ -12,10 +12,10 @@ from typing import Any
 
 import httpx
 
-from fediverse.actors import Actor, create_local_actor
-from fediverse.groups import create_group
-from fediverse.storage.database import Conn
-from fediverse.urls import Urls
+from community.actors import Actor, create_local_actor
+from community.groups import create_group
+from community.storage.database import Conn
+from community.urls import Urls
 
 ROOT = Path(__file__).resolve().parents[2]
 SINK = ROOT / "bench" / "sink.py"

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import asyncpg
 import orjson
 
+from community.actors import get_local_key
+from community.storage.database import create_pool
 from federation.cavage import extract_signature, verify_cavage
 from federation.headers import normalize_headers
 from federation.keys import load_public_key
-from fediverse.actors import get_local_key
-from fediverse.storage.database import create_pool
 from outbox import send_activity
 from outbox.config import WorkerConfig
 from outbox.worker import DeliveryWorker

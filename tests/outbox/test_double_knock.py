@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
+from community.actors import get_local_key
+from community.storage.database import create_pool
 from federation.verify import verify_request
-from fediverse.actors import get_local_key
-from fediverse.storage.database import create_pool
 from outbox import send_activity
 from outbox.config import WorkerConfig
 from outbox.worker import DeliveryWorker

@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from fediverse.actors import Actor
-from fediverse.storage.database import create_pool
+from community.actors import Actor
+from community.storage.database import create_pool
 from outbox import send_activity
 from outbox.config import WorkerConfig
 from outbox.worker import DeliveryWorker

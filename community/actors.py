@@ -1,0 +1,175 @@
+"""Local actors: people, groups and the instance actor, each with an RSA-2048 key pair."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any, Literal
+
+import asyncpg
+
+from community import urls as u
+from community.errors import NameTaken, NotFoundError
+from community.names import validate_name
+from community.storage.database import Conn
+from community.storage.queries import load_queries
+from community.urls import Urls
+from federation.keys import generate_rsa_keypair
+
+Q = load_queries("community")
+
+ActorType = Literal["Person", "Group", "Application", "Service", "Organization"]
+PostingPolicy = Literal["members", "anyone", "moderators"]
+
+
+@dataclass(frozen=True)
+class Actor:
+    """One row of ``actors``: a person, group or application, ours or another server's."""
+
+    id: int
+    uri: str
+    type: str
+    username: str
+    domain: str
+    local: bool
+    name: str
+    summary: str
+    url: str | None
+    icon_url: str | None
+    inbox_uri: str | None
+    shared_inbox_uri: str | None
+    outbox_uri: str | None
+    followers_uri: str | None
+    following_uri: str | None
+    featured_uri: str | None
+    moderators_uri: str | None
+    manually_approves_followers: bool
+    discoverable: bool
+    posting_policy: str
+    published: datetime
+    updated: datetime
+
+    @classmethod
+    def from_record(cls, record: asyncpg.Record) -> Actor:
+        return cls(**{f.name: record[f.name] for f in fields(cls)})
+
+    @property
+    def is_group(self) -> bool:
+        return self.type == "Group"
+
+    @property
+    def handle(self) -> str:
+        return f"{self.username}@{self.domain}"
+
+    @property
+    def key_id(self) -> str:
+        return u.key_id_of(self.uri)
+
+
+@dataclass(frozen=True)
+class LocalKey:
+    key_id: str
+    public_key_pem: str
+    private_key_pem: str
+
+
+async def create_local_actor(
+    conn: Conn,
+    urls: Urls,
+    actor_type: ActorType,
+    username: str,
+    *,
+    name: str = "",
+    summary: str = "",
+    closed: bool = False,
+    posting_policy: PostingPolicy = "members",
+) -> Actor:
+    """Create a local person or group with a fresh key pair; refuse a taken or invalid name."""
+    if actor_type != "Application":
+        validate_name(username)
+    private_pem, public_pem = await asyncio.to_thread(generate_rsa_keypair)
+    uri = urls.actor_uri(actor_type, username)
+    is_group = actor_type == "Group"
+    async with conn.transaction():
+        record = await conn.fetchrow(
+            Q["insert_local_actor"],
+            uri,
+            actor_type,
+            username,
+            urls.domain,
+            name,
+            summary,
+            urls.profile_url(username) if actor_type != "Application" else urls.base_url + "/",
+            u.inbox_uri_of(uri),
+            urls.shared_inbox_uri,
+            u.outbox_uri_of(uri),
+            u.followers_uri_of(uri),
+            u.following_uri_of(uri),
+            u.featured_uri_of(uri) if is_group else None,
+            u.moderators_uri_of(uri) if is_group else None,
+            closed,
+            posting_policy,
+        )
+        if record is None:
+            raise NameTaken(username)
+        actor = Actor.from_record(record)
+        await conn.execute(Q["insert_key"], actor.key_id, actor.id, public_pem, private_pem)
+    return actor
+
+
+async def find_instance_actor(conn: Conn) -> Actor | None:
+    """The FEP-2677 application actor, once the first start has made it."""
+    record = await conn.fetchrow(Q["get_instance_actor"])
+    return None if record is None else Actor.from_record(record)
+
+
+async def ensure_instance_actor(conn: Conn, urls: Urls) -> Actor:
+    """The FEP-2677 application actor that signs our GETs; created on first start."""
+    found = await find_instance_actor(conn)
+    if found is not None:
+        return found
+    try:
+        return await create_local_actor(conn, urls, "Application", urls.domain, name=urls.domain)
+    except NameTaken:  # another process created it at the same moment
+        found = await find_instance_actor(conn)
+        assert found is not None
+        return found
+
+
+async def get_local_actor(conn: Conn, username: str) -> Actor:
+    record = await conn.fetchrow(Q["get_local_actor_by_name"], username)
+    if record is None:
+        raise NotFoundError(f"no person or group named {username!r}")
+    return Actor.from_record(record)
+
+
+async def find_local_actor(conn: Conn, username: str) -> Actor | None:
+    record = await conn.fetchrow(Q["get_local_actor_by_name"], username)
+    return None if record is None else Actor.from_record(record)
+
+
+async def find_actor_by_uri(conn: Conn, uri: str) -> Actor | None:
+    record = await conn.fetchrow(Q["get_actor_by_uri"], uri)
+    return None if record is None else Actor.from_record(record)
+
+
+async def get_local_key(conn: Conn, actor: Actor) -> LocalKey:
+    """The signing key of one of our actors."""
+    for record in await conn.fetch(Q["get_keys_of_actor"], actor.id):
+        if record["private_key_pem"]:
+            return LocalKey(record["key_id"], record["public_key_pem"], record["private_key_pem"])
+    raise NotFoundError(f"signing key of {actor.uri}")
+
+
+async def public_keys_of(conn: Conn, actor: Actor) -> list[dict[str, Any]]:
+    return [dict(r) for r in await conn.fetch(Q["get_keys_of_actor"], actor.id)]
+
+
+async def list_local_actors(conn: Conn, actor_type: ActorType) -> list[asyncpg.Record]:
+    return list(await conn.fetch(Q["list_local_actors"], actor_type))
+
+
+async def find_actor_by_id(conn: Conn, actor_id: int) -> Actor | None:
+    record = await conn.fetchrow(Q["get_actor_by_id"], actor_id)
+    return None if record is None else Actor.from_record(record)

@@ -1,0 +1,60 @@
+"""Local groups (communities): creation, moderators, the demo community."""
+
+from __future__ import annotations
+
+from community.actors import Actor, PostingPolicy, create_local_actor, find_local_actor
+from community.errors import InvalidInput
+from community.storage.database import Conn
+from community.storage.queries import load_queries
+from community.urls import Urls
+
+Q = load_queries("community")
+
+DEMO_GROUP = "welcome"
+
+
+async def create_group(
+    conn: Conn,
+    urls: Urls,
+    name: str,
+    *,
+    title: str = "",
+    summary: str = "",
+    closed: bool = False,
+    posting_policy: PostingPolicy = "members",
+    moderators: list[Actor] | None = None,
+) -> Actor:
+    """Create a group; the first moderator given becomes its owner."""
+    for moderator in moderators or []:
+        if not moderator.local or moderator.type != "Person":
+            raise InvalidInput(f"{moderator.handle} is not a local person")
+    async with conn.transaction():
+        group = await create_local_actor(
+            conn,
+            urls,
+            "Group",
+            name,
+            name=title or name,
+            summary=summary,
+            closed=closed,
+            posting_policy=posting_policy,
+        )
+        for index, moderator in enumerate(moderators or []):
+            role = "owner" if index == 0 else "moderator"
+            await conn.execute(Q["add_moderator"], group.id, moderator.id, role)
+    return group
+
+
+async def ensure_demo_group(conn: Conn, urls: Urls) -> Actor:
+    """The demo community ``welcome`` that `make run` creates on first start."""
+    existing = await find_local_actor(conn, DEMO_GROUP)
+    if existing is not None:
+        return existing
+    return await create_group(
+        conn,
+        urls,
+        DEMO_GROUP,
+        title="Welcome",
+        summary="<p>A first community to try this server with. Follow it from any fediverse "
+        "account and mention it to post here.</p>",
+    )

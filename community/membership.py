@@ -1,0 +1,104 @@
+"""Membership: follows of groups (and people), moderators and bans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+import asyncpg
+
+from community.actors import Actor
+from community.storage.database import Conn
+from community.storage.queries import load_queries
+
+Q = load_queries("community")
+
+
+@dataclass(frozen=True)
+class Follow:
+    id: int
+    follower_id: int
+    followee_id: int
+    state: str
+    activity_uri: str | None
+    created_at: datetime
+    accepted_at: datetime | None
+
+    @classmethod
+    def from_record(cls, record: asyncpg.Record) -> Follow:
+        return cls(**{f.name: record[f.name] for f in fields(cls)})
+
+    @property
+    def accepted(self) -> bool:
+        return self.state == "accepted"
+
+
+def _follow(record: asyncpg.Record | None) -> Follow | None:
+    return None if record is None else Follow.from_record(record)
+
+
+async def record_follow(
+    conn: Conn, follower: Actor, followee: Actor, activity_uri: str | None, *, accepted: bool
+) -> Follow:
+    """Store a follow (an accepted one stays accepted when the Follow is sent again)."""
+    state = "accepted" if accepted else "pending"
+    record = await conn.fetchrow(Q["upsert_follow"], follower.id, followee.id, state, activity_uri)
+    follow = _follow(record)
+    assert follow is not None
+    return follow
+
+
+async def accept_follow(conn: Conn, follow: Follow) -> Follow | None:
+    return _follow(await conn.fetchrow(Q["accept_follow"], follow.id))
+
+
+async def remove_follow(conn: Conn, follower_id: int, followee_id: int) -> Follow | None:
+    return _follow(await conn.fetchrow(Q["delete_follow"], follower_id, followee_id))
+
+
+async def find_follow(conn: Conn, follower_id: int, followee_id: int) -> Follow | None:
+    return _follow(await conn.fetchrow(Q["get_follow"], follower_id, followee_id))
+
+
+async def find_follow_by_activity(conn: Conn, activity_uri: str) -> Follow | None:
+    return _follow(await conn.fetchrow(Q["get_follow_by_activity"], activity_uri))
+
+
+async def pending_requests(conn: Conn, group: Actor) -> list[asyncpg.Record]:
+    return list(await conn.fetch(Q["pending_follows"], group.id))
+
+
+async def is_member(conn: Conn, group: Actor, actor: Actor) -> bool:
+    return bool(await conn.fetchval(Q["is_member"], group.id, actor.id))
+
+
+async def is_moderator(conn: Conn, group: Actor, actor: Actor) -> bool:
+    return bool(await conn.fetchval(Q["is_moderator"], group.id, actor.id))
+
+
+async def is_banned(conn: Conn, group: Actor, actor: Actor) -> bool:
+    return bool(await conn.fetchval(Q["is_banned"], group.id, actor.id))
+
+
+async def may_post(conn: Conn, group: Actor, author: Actor, *, top_level: bool) -> str | None:
+    """None when ``author`` may post (or reply) in ``group``; else the reason they may not.
+
+    Moderators always may; banned people never. ``moderators`` restricts top-level posts to
+    moderators (Lemmy's ``postingRestrictedToMods``) and replies to members; ``members`` (the
+    default) lets members post and reply; ``anyone`` lets anyone not banned.
+    """
+    if await is_moderator(conn, group, author):
+        return None
+    if await is_banned(conn, group, author):
+        return "you are banned from this group"
+    if group.posting_policy == "moderators" and top_level:
+        return "only moderators may start threads in this group"
+    if group.posting_policy == "anyone":
+        return None
+    if await is_member(conn, group, author):
+        return None
+    return "only members may post in this group: follow it first"
+
+
+async def move_follows(conn: Conn, old: Actor, new: Actor) -> None:
+    await conn.execute(Q["move_follows"], old.id, new.id)

@@ -1,0 +1,89 @@
+"""Notifications: rows written when something happens to one of our people.
+
+The inbox handlers call :func:`notify` (and :func:`notify_mentions` for posts) inside their
+transaction, so a notification exists exactly when its cause was stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Literal
+
+import asyncpg
+
+from community.storage.database import Conn
+from community.storage.queries import load_queries
+
+Q = load_queries("community")
+
+Kind = Literal["follow", "follow_request", "mention", "reblog", "favourite"]
+KINDS: tuple[Kind, ...] = ("follow", "follow_request", "mention", "reblog", "favourite")
+
+
+@dataclass(frozen=True)
+class Notification:
+    id: int
+    recipient_id: int
+    kind: str
+    from_actor_id: int
+    post_id: int | None
+    created_at: datetime
+
+    @classmethod
+    def from_record(cls, record: asyncpg.Record) -> Notification:
+        return cls(**{f.name: record[f.name] for f in fields(cls)})
+
+
+async def notify(
+    conn: Conn, recipient_id: int, kind: Kind, from_actor_id: int, post_id: int | None = None
+) -> None:
+    """Tell ``recipient_id`` (if they are a person here) that ``from_actor_id`` did ``kind``."""
+    await conn.execute(Q["insert_notification"], recipient_id, kind, from_actor_id, post_id)
+
+
+async def notify_mentions(
+    conn: Conn, post_id: int, author_id: int, addressed_uris: Iterable[str],
+    parent_author_id: int | None = None,
+) -> None:  # fmt: skip
+    """A post that mentions (or replies to) our people notifies each of them once."""
+    recipients = [r["id"] for r in await conn.fetch(Q["local_people_among"], list(addressed_uris))]
+    if parent_author_id is not None:
+        recipients.append(parent_author_id)
+    for recipient_id in dict.fromkeys(recipients):
+        await notify(conn, recipient_id, "mention", author_id, post_id)
+
+
+async def list_notifications(
+    conn: Conn,
+    recipient_id: int,
+    *,
+    after: int = 0,
+    before: int = 2**63 - 1,
+    limit: int = 40,
+    oldest_first: bool = False,
+    kinds: Sequence[str] | None = None,
+    excluded: Sequence[str] | None = None,
+) -> list[Notification]:
+    rows = await conn.fetch(
+        Q["list_notifications"], recipient_id, after, before, limit, oldest_first,
+        None if kinds is None else list(kinds), list(excluded or []),
+    )  # fmt: skip
+    found = [Notification.from_record(r) for r in rows]
+    return sorted(found, key=lambda n: n.id, reverse=True)
+
+
+async def get_notification(
+    conn: Conn, notification_id: int, recipient_id: int
+) -> Notification | None:
+    record = await conn.fetchrow(Q["get_notification"], notification_id, recipient_id)
+    return None if record is None else Notification.from_record(record)
+
+
+async def dismiss(conn: Conn, notification_id: int, recipient_id: int) -> bool:
+    return await conn.fetchval(Q["dismiss_notification"], notification_id, recipient_id) is not None
+
+
+async def clear(conn: Conn, recipient_id: int) -> None:
+    await conn.execute(Q["clear_notifications"], recipient_id)

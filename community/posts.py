@@ -1,0 +1,219 @@
+"""Posts and comments: stored once, with raw JSON, sanitised HTML and a title."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from community.actors import Actor
+from community.html import html_to_text, sanitize_html, text_to_html
+from community.storage.database import Conn
+from community.storage.queries import load_queries
+from federation.vocabulary import parse_object
+from federation.vocabulary.base import ASObject, id_of, ids_of
+from federation.vocabulary.constants import is_public
+
+Q = load_queries("community")
+
+POST_TYPES = frozenset({"Note", "Page", "Article", "Question", "Event", "Video", "Audio", "Image"})
+MAX_TITLE = 200
+
+
+@dataclass(frozen=True)
+class Post:
+    id: int
+    uri: str
+    type: str
+    author_id: int
+    group_id: int | None
+    in_reply_to_uri: str | None
+    root_id: int | None
+    url: str | None
+    title: str
+    content_html: str
+    summary: str | None
+    sensitive: bool
+    language: str | None
+    visibility: str
+    local: bool
+    raw: dict[str, Any]
+    published: datetime
+    updated: datetime | None
+    deleted_at: datetime | None
+    pinned: bool
+
+    @classmethod
+    def from_record(cls, record: asyncpg.Record) -> Post:
+        return cls(**{f.name: record[f.name] for f in fields(cls)})
+
+    @property
+    def is_top_level(self) -> bool:
+        return self.in_reply_to_uri is None
+
+
+def title_of(obj: ASObject, content_html: str) -> str:
+    """The post's ``name``, or for posts without one its first line, as Lemmy does."""
+    if obj.name and obj.name.strip():
+        return obj.name.strip()[:MAX_TITLE]
+    text = html_to_text(content_html)
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return first if len(first) <= MAX_TITLE else first[: MAX_TITLE - 1].rstrip() + "…"
+
+
+def content_of(obj: ASObject) -> str:
+    """Sanitised HTML content (``content``, else the first of ``contentMap``)."""
+    content = obj.content
+    if content is None:
+        content_map = getattr(obj, "contentMap", None)
+        if isinstance(content_map, dict) and content_map:
+            content = next(iter(content_map.values()))
+    if content is None:
+        return ""
+    if obj.media_type and obj.media_type not in ("text/html", "text/markdown"):
+        return text_to_html(str(content))
+    return sanitize_html(str(content))
+
+
+def language_of(obj: ASObject) -> str | None:
+    content_map = getattr(obj, "contentMap", None)
+    if isinstance(content_map, dict) and content_map:
+        return str(next(iter(content_map)))[:16]
+    language = getattr(obj, "language", None)
+    identifier = language.get("identifier") if isinstance(language, dict) else None
+    return str(identifier)[:16] if identifier else None
+
+
+def visibility_of(obj: ASObject, author: Actor) -> str:
+    to, cc = ids_of(obj.to), ids_of(obj.cc)
+    if is_public(to):
+        return "public"
+    if is_public(cc):
+        return "unlisted"
+    if author.followers_uri and author.followers_uri in to + cc:
+        return "followers"
+    return "direct"
+
+
+def parse_datetime(value: str | None) -> datetime:
+    if value:
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+        except ValueError:
+            pass
+    return datetime.now(UTC)
+
+
+async def find_post(conn: Conn, uri: str) -> Post | None:
+    record = await conn.fetchrow(Q["get_post_by_uri"], uri)
+    return None if record is None else Post.from_record(record)
+
+
+async def is_tombstoned(conn: Conn, uri: str) -> bool:
+    return bool(await conn.fetchval(Q["is_tombstoned"], uri))
+
+
+async def store_post(
+    conn: Conn, data: dict[str, Any], author: Actor, group: Actor | None, *, local: bool
+) -> tuple[Post, bool]:
+    """Store a post or comment once; (the post, whether it was new). Threads inherit groups."""
+    obj = parse_object(data)
+    assert obj.id is not None
+    existing = await find_post(conn, obj.id)
+    if existing is not None:
+        return existing, False
+    parent_uri = id_of(obj.in_reply_to)
+    parent = await find_post(conn, parent_uri) if parent_uri else None
+    if group is None and parent is not None and parent.group_id is not None:
+        group_id: int | None = parent.group_id
+    else:
+        group_id = group.id if group else None
+    root_id = (parent.root_id or parent.id) if parent else None
+    content = content_of(obj)
+    record = await conn.fetchrow(
+        Q["insert_post"], obj.id, obj.type_names()[0], author.id, group_id, parent_uri,
+        root_id, id_of(obj.url), title_of(obj, content), content, obj.summary or None,
+        bool(obj.sensitive), language_of(obj), visibility_of(obj, author), local, data,
+        parse_datetime(obj.published),
+    )  # fmt: skip
+    if record is None:  # stored by a concurrent worker a moment ago
+        stored = await find_post(conn, obj.id)
+        assert stored is not None
+        return stored, False
+    if parent_uri is None:
+        await conn.execute(Q["set_own_root"], record["id"])
+        own = await conn.fetchrow(Q["get_post_by_id"], record["id"])
+        assert own is not None
+        return Post.from_record(own), True
+    return Post.from_record(record), True
+
+
+async def update_post(conn: Conn, post: Post, data: dict[str, Any]) -> Post | None:
+    obj = parse_object(data)
+    content = content_of(obj)
+    record = await conn.fetchrow(
+        Q["update_post_content"], post.id, title_of(obj, content), content,
+        obj.summary or None, bool(obj.sensitive), data,
+    )  # fmt: skip
+    return None if record is None else Post.from_record(record)
+
+
+async def delete_post(conn: Conn, post: Post, deleted_by: str) -> Post | None:
+    await conn.execute(Q["insert_tombstone"], post.uri, deleted_by)
+    record = await conn.fetchrow(Q["mark_post_deleted"], post.id)
+    return None if record is None else Post.from_record(record)
+
+
+async def remember_deleted(conn: Conn, uri: str, deleted_by: str) -> None:
+    await conn.execute(Q["insert_tombstone"], uri, deleted_by)
+
+
+async def record_share(conn: Conn, post: Post, group: Actor, announce_uri: str | None) -> None:
+    """Remember that ``group`` shared ``post`` (stored once, however many groups did)."""
+    await conn.execute(Q["record_share"], post.id, group.id, announce_uri)
+
+
+async def attach_to_group(conn: Conn, post: Post, group: Actor) -> Post:
+    """A post of ours stored before its group accepted it joins the group now."""
+    record = await conn.fetchrow(Q["attach_to_group"], post.id, group.id)
+    return post if record is None else Post.from_record(record)
+
+
+async def already_announced(conn: Conn, group: Actor, inner_uri: str) -> bool:
+    """Whether ``group`` already re-shared the activity ``inner_uri`` (handlers are re-run)."""
+    return bool(await conn.fetchval(Q["find_group_announce_of"], group.id, inner_uri))
+
+
+async def record_vote(conn: Conn, actor: Actor, post: Post, kind: str, activity_uri: str) -> None:
+    await conn.execute(Q["upsert_vote"], actor.id, post.id, kind, activity_uri)
+
+
+async def find_vote(conn: Conn, actor: Actor, post: Post) -> asyncpg.Record | None:
+    record: asyncpg.Record | None = await conn.fetchrow(Q["get_vote_of"], actor.id, post.id)
+    return record
+
+
+async def forget_vote(conn: Conn, actor: Actor, post: Post) -> None:
+    await conn.execute(Q["delete_vote_of"], actor.id, post.id)
+
+
+async def find_share(conn: Conn, post: Post, sharer: Actor) -> asyncpg.Record | None:
+    """The share of ``post`` by ``sharer`` (a group, or a person who reblogged it)."""
+    record: asyncpg.Record | None = await conn.fetchrow(Q["get_share_of"], post.id, sharer.id)
+    return record
+
+
+async def forget_share(conn: Conn, post: Post, sharer: Actor) -> None:
+    await conn.execute(Q["delete_share_of"], post.id, sharer.id)
+
+
+async def recent_threads(conn: Conn, group: Actor, limit: int) -> list[asyncpg.Record]:
+    """The group's latest top-level posts with their authors and reply counts."""
+    return list(await conn.fetch(Q["group_recent_threads"], group.id, limit))
+
+
+async def pinned_posts(conn: Conn, group: Actor) -> list[dict[str, Any]]:
+    """The group's pinned posts as objects: Lemmy reads its ``featured`` items as Pages."""
+    return [row["raw"] for row in await conn.fetch(Q["pinned_posts"], group.id)]

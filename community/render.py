@@ -1,0 +1,61 @@
+"""Rendering our objects to Activity Streams 2.0 documents."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from community.actors import Actor
+
+AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
+SECURITY_CONTEXT = "https://w3id.org/security/v1"
+AS_PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+
+# Without the security context, JSON-LD processors (Fedify's, for one) do not see publicKey.
+ACTOR_CONTEXT: list[Any] = [
+    AS_CONTEXT,
+    SECURITY_CONTEXT,
+    {
+        "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+        "sensitive": "as:sensitive",
+        "toot": "http://joinmastodon.org/ns#",
+        "discoverable": "toot:discoverable",
+        "featured": {"@id": "toot:featured", "@type": "@id"},
+        "lemmy": "https://join-lemmy.org/ns#",
+        "postingRestrictedToMods": "lemmy:postingRestrictedToMods",
+    },
+]
+
+
+def iso(moment: datetime) -> str:
+    """RFC 3339 in UTC with a Z, as every implementation parses it."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def render_actor(actor: Actor, public_key_pem: str) -> dict[str, Any]:
+    """The actor document of one of our actors (DESIGN.md §4)."""
+    doc: dict[str, Any] = {
+        "@context": ACTOR_CONTEXT,
+        "id": actor.uri,
+        "type": actor.type,
+        "preferredUsername": actor.username,
+        "name": actor.name or actor.username,
+        "summary": actor.summary,
+        "url": actor.url,
+        "inbox": actor.inbox_uri,
+        "outbox": actor.outbox_uri,
+        "followers": actor.followers_uri,
+        "following": actor.following_uri,
+        "endpoints": {"sharedInbox": actor.shared_inbox_uri},
+        "publicKey": {"id": actor.key_id, "owner": actor.uri, "publicKeyPem": public_key_pem},
+        "published": iso(actor.published),
+        "manuallyApprovesFollowers": actor.manually_approves_followers,
+        "discoverable": actor.discoverable,
+    }
+    if actor.icon_url:
+        doc["icon"] = {"type": "Image", "url": actor.icon_url}
+    if actor.is_group:
+        doc["attributedTo"] = actor.moderators_uri
+        doc["postingRestrictedToMods"] = actor.posting_policy == "moderators"
+        doc["featured"] = actor.featured_uri
+    return doc

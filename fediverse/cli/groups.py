@@ -1,0 +1,127 @@
+"""``fediverse group …``: create and list communities, answer requests to join."""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+import typer
+
+from community.actors import PostingPolicy, get_local_actor
+from community.errors import InvalidInput
+from community.groups import create_group
+from community.html import sanitize_html, text_to_html
+from community.membership import pending_requests
+from community.settings import Settings, load_settings
+from fediverse.cli.common import command, federating, find_actor_by_handle, management, run
+from fediverse.cli.listing import list_actors
+from outbox.actions import answer_request
+
+app = typer.Typer(help="Manage communities (groups).", no_args_is_help=True)
+
+POSTING_POLICIES = ("members", "anyone", "moderators")
+
+
+@app.command("create")
+@command
+def group_create(
+    name: str,
+    title: Annotated[str, typer.Option(help="Display name.")] = "",
+    summary: Annotated[str, typer.Option(help="Description (plain text or HTML).")] = "",
+    closed: Annotated[bool, typer.Option(help="Moderators approve each new member.")] = False,
+    posting: Annotated[
+        str, typer.Option(help="Who may post: members, anyone or moderators.")
+    ] = "members",
+    moderator: Annotated[
+        list[str] | None, typer.Option(help="A local person who moderates (repeatable).")
+    ] = None,
+) -> None:
+    """Create a community."""
+    settings = load_settings()
+    handle = run(
+        create_group_command(settings, name, title, summary, closed, posting, moderator or [])
+    )
+    typer.echo(f"created group {handle}")
+
+
+@app.command("list")
+@command
+def group_list() -> None:
+    """List the communities hosted here."""
+    for line in run(list_actors(load_settings(), "Group")):
+        typer.echo(line)
+
+
+@app.command("requests")
+@command
+def group_requests(name: str) -> None:
+    """List pending requests to join a closed group."""
+    for line in run(list_requests(load_settings(), name)):
+        typer.echo(line)
+
+
+@app.command("approve")
+@command
+def group_approve(name: str, handle: str) -> None:
+    """Let HANDLE (@name@host) join the closed group NAME."""
+    typer.echo(run(answer(load_settings(), name, handle, approve=True)))
+
+
+@app.command("reject")
+@command
+def group_reject(name: str, handle: str) -> None:
+    """Refuse HANDLE's request to join the closed group NAME."""
+    typer.echo(run(answer(load_settings(), name, handle, approve=False)))
+
+
+def summary_html(summary: str) -> str:
+    if "<" in summary:
+        return sanitize_html(summary)
+    return text_to_html(summary)
+
+
+async def create_group_command(
+    settings: Settings,
+    name: str,
+    title: str,
+    summary: str,
+    closed: bool,
+    posting: str,
+    moderator_names: list[str],
+) -> str:
+    if posting not in POSTING_POLICIES:
+        raise InvalidInput(f"--posting must be one of {', '.join(POSTING_POLICIES)}")
+    async with management(settings) as (conn, urls):
+        moderators = [await get_local_actor(conn, n) for n in moderator_names]
+        group = await create_group(
+            conn,
+            urls,
+            name,
+            title=title,
+            summary=summary_html(summary),
+            closed=closed,
+            posting_policy=cast(PostingPolicy, posting),
+            moderators=moderators,
+        )
+    return f"@{group.username}@{urls.domain} ({group.uri})"
+
+
+async def list_requests(settings: Settings, group_name: str) -> list[str]:
+    async with management(settings) as (conn, _):
+        group = await get_local_actor(conn, group_name)
+        if not group.is_group:
+            raise InvalidInput(f"{group_name!r} is a person, not a group")
+        rows = await pending_requests(conn, group)
+    if not rows:
+        return [f"no pending requests to join {group_name}"]
+    return [
+        f"@{r['username']}@{r['domain']}\t{r['created_at']:%Y-%m-%d %H:%M}\t{r['uri']}"
+        for r in rows
+    ]
+
+
+async def answer(settings: Settings, group_name: str, handle: str, *, approve: bool) -> str:
+    async with federating(settings) as ctx, ctx.pool.acquire() as conn:
+        group = await get_local_actor(conn, group_name)
+        follower = await find_actor_by_handle(ctx, handle)
+        await answer_request(conn, ctx.urls, group, follower, approve=approve)
+    return f"{'approved' if approve else 'rejected'} {follower.handle} for {group.handle}"

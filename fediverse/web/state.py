@@ -1,0 +1,39 @@
+"""What the web process holds for its requests, opened in the lifespan (STYLE.md §8).
+
+:class:`WebState` is the typed state of one web process: the core's :class:`AppContext`, the
+inbox's intake batcher and the CSRF signer. Route functions reach them through
+:func:`context` and :func:`web_state`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from itsdangerous import URLSafeSerializer
+from starlette.requests import Request
+
+from community.context import AppContext
+from community.sessions import server_secret
+from inbox.intake import Intake
+
+
+@dataclass(frozen=True)
+class WebState:
+    context: AppContext
+    intake: Intake
+    csrf: URLSafeSerializer
+
+
+async def open_web_state(ctx: AppContext) -> WebState:
+    async with ctx.pool.acquire() as conn:
+        secret = await server_secret(conn, "csrf")
+    return WebState(ctx, Intake(ctx.pool), URLSafeSerializer(secret, salt="csrf"))
+
+
+def web_state(request: Request) -> WebState:
+    state: WebState = request.app.state.web
+    return state
+
+
+def context(request: Request) -> AppContext:
+    return web_state(request).context
