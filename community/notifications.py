@@ -7,14 +7,13 @@ transaction, so a notification exists exactly when its cause was stored.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-import asyncpg
-
 from community.storage.database import Conn
 from community.storage.queries import load_queries
+from community.storage.rows import Row, fetch_row
 
 Q = load_queries("community")
 
@@ -23,17 +22,13 @@ KINDS: tuple[Kind, ...] = ("follow", "follow_request", "mention", "reblog", "fav
 
 
 @dataclass(frozen=True)
-class Notification:
+class Notification(Row):
     id: int
     recipient_id: int
     kind: str
     from_actor_id: int
     post_id: int | None
     created_at: datetime
-
-    @classmethod
-    def from_record(cls, record: asyncpg.Record) -> Notification:
-        return cls(**{f.name: record[f.name] for f in fields(cls)})
 
 
 async def notify(
@@ -77,8 +72,7 @@ async def list_notifications(
 async def get_notification(
     conn: Conn, notification_id: int, recipient_id: int
 ) -> Notification | None:
-    record = await conn.fetchrow(Q["get_notification"], notification_id, recipient_id)
-    return None if record is None else Notification.from_record(record)
+    return await fetch_row(conn, Notification, Q["get_notification"], notification_id, recipient_id)
 
 
 async def dismiss(conn: Conn, notification_id: int, recipient_id: int) -> bool:

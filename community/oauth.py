@@ -15,15 +15,14 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
-
-import asyncpg
 
 from community.errors import FediverseError
 from community.storage.database import Conn
 from community.storage.queries import load_queries
+from community.storage.rows import Row, fetch_row
 
 Q = load_queries("community")
 
@@ -58,7 +57,7 @@ class OAuthError(FediverseError):
 
 
 @dataclass(frozen=True)
-class App:
+class App(Row):
     id: int
     client_id: str
     name: str
@@ -67,13 +66,9 @@ class App:
     scopes: list[str]
     created_at: datetime
 
-    @classmethod
-    def from_record(cls, record: asyncpg.Record) -> App:
-        return cls(**{f.name: record[f.name] for f in fields(cls)})
-
 
 @dataclass(frozen=True)
-class Token:
+class Token(Row):
     id: int
     app_id: int
     actor_id: int | None
@@ -82,10 +77,6 @@ class Token:
     last_used_at: datetime | None
     app_name: str = ""
     app_website: str | None = None
-
-    @classmethod
-    def from_record(cls, record: asyncpg.Record) -> Token:
-        return cls(**{f.name: record[f.name] for f in fields(cls) if f.name in record})
 
     def allows(self, required: str) -> bool:
         return scope_allows(self.scopes, required)
@@ -147,13 +138,11 @@ async def create_app(
 
 
 async def find_app(conn: Conn, client_id: str) -> App | None:
-    record = await conn.fetchrow(Q["get_app_by_client_id"], client_id)
-    return None if record is None else App.from_record(record)
+    return await fetch_row(conn, App, Q["get_app_by_client_id"], client_id)
 
 
 async def get_app(conn: Conn, app_id: int) -> App | None:
-    record = await conn.fetchrow(Q["get_app_by_id"], app_id)
-    return None if record is None else App.from_record(record)
+    return await fetch_row(conn, App, Q["get_app_by_id"], app_id)
 
 
 async def authenticate_client(conn: Conn, client_id: str, client_secret: str) -> App:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from community.actors import Actor
 from community.html import html_to_text, sanitize_html, text_to_html
 from community.storage.database import Conn
 from community.storage.queries import load_queries
+from community.storage.rows import Row, fetch_row
 from federation.vocabulary import parse_object
 from federation.vocabulary.base import ASObject, id_of, ids_of
 from federation.vocabulary.constants import is_public
@@ -23,7 +25,7 @@ MAX_TITLE = 200
 
 
 @dataclass(frozen=True)
-class Post:
+class Post(Row):
     id: int
     uri: str
     type: str
@@ -44,10 +46,6 @@ class Post:
     updated: datetime | None
     deleted_at: datetime | None
     pinned: bool
-
-    @classmethod
-    def from_record(cls, record: asyncpg.Record) -> Post:
-        return cls(**{f.name: record[f.name] for f in fields(cls)})
 
     @property
     def is_top_level(self) -> bool:
@@ -107,8 +105,20 @@ def parse_datetime(value: str | None) -> datetime:
 
 
 async def find_post(conn: Conn, uri: str) -> Post | None:
-    record = await conn.fetchrow(Q["get_post_by_uri"], uri)
-    return None if record is None else Post.from_record(record)
+    return await fetch_row(conn, Post, Q["get_post_by_uri"], uri)
+
+
+async def find_post_by_id(conn: Conn, post_id: int) -> Post | None:
+    return await fetch_row(conn, Post, Q["get_post_by_id"], post_id)
+
+
+async def find_posts_by_ids(conn: Conn, post_ids: Sequence[int]) -> list[Post]:
+    return [Post.from_record(r) for r in await conn.fetch(Q["get_posts_by_ids"], list(post_ids))]
+
+
+async def find_post_by_uri_or_url(conn: Conn, uri_or_url: str) -> Post | None:
+    """The post whose id, or page, is ``uri_or_url`` (ours or known from elsewhere)."""
+    return await fetch_row(conn, Post, Q["get_post_by_uri_or_url"], uri_or_url)
 
 
 async def is_tombstoned(conn: Conn, uri: str) -> bool:
@@ -144,9 +154,9 @@ async def store_post(
         return stored, False
     if parent_uri is None:
         await conn.execute(Q["set_own_root"], record["id"])
-        own = await conn.fetchrow(Q["get_post_by_id"], record["id"])
+        own = await find_post_by_id(conn, record["id"])
         assert own is not None
-        return Post.from_record(own), True
+        return own, True
     return Post.from_record(record), True
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 import asyncpg
 
 from community.actors import Actor
+from community.membership import find_follow
 from community.posts import Post
 from community.storage.database import Conn
 from community.storage.queries import load_queries
@@ -121,10 +122,8 @@ async def tag_entries(conn: Conn, tag: str, page: Page, *, local_only: bool = Fa
 async def actor_entries(
     conn: Conn, account: Actor, viewer: Actor | None, page: Page, *, exclude_replies: bool = False
 ) -> list[Entry]:
-    follows = False
-    if viewer is not None:
-        record = await conn.fetchrow(Q["get_follow"], viewer.id, account.id)
-        follows = record is not None and record["state"] == "accepted"
+    follow = await find_follow(conn, viewer.id, account.id) if viewer is not None else None
+    follows = follow is not None and follow.accepted
     rows = await conn.fetch(
         Q["actor_entries"], account.id, viewer.id if viewer else 0, follows, page.after,
         page.before, page.limit, page.oldest_first, exclude_replies, account.is_group,

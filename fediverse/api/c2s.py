@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from community.activities import find_activity, latest_activity_uri
 from community.actors import Actor, find_actor_by_uri
 from community.context import AppContext
 from community.errors import InvalidInput
@@ -22,7 +23,6 @@ from community.posts import Post, find_post
 from community.render import AS_PUBLIC
 from community.resolve import resolve_url
 from community.storage.database import Conn
-from community.storage.queries import load_queries
 from federation.vocabulary.base import id_of, ids_of
 from fediverse.api.auth import Caller, authenticated
 from fediverse.api.errors import NOT_ALLOWED, OUTSIDE_SCOPES, ApiError, invalid, not_found
@@ -32,7 +32,6 @@ from fediverse.web.state import context
 from outbox import actions, reactions
 from outbox.actions import Composition
 
-Q = load_queries("community")
 SCOPES = {"Create": ("write:statuses",), "Delete": ("write:statuses",),
           "Follow": ("write:follows",), "Like": ("write:favourites",),
           "Undo": ("write:follows", "write:favourites")}  # fmt: skip
@@ -109,10 +108,10 @@ async def _create(ctx: AppContext, conn: Conn, person: Actor, activity: dict[str
 async def _undo(ctx: AppContext, conn: Conn, person: Actor, activity: dict[str, Any]) -> None:
     undone = activity.get("object")
     if not isinstance(undone, dict):
-        record = await conn.fetchrow(Q["get_activity_by_uri"], id_of(undone) or "")
-        if record is None or record["actor_id"] != person.id:
+        stored = await find_activity(conn, id_of(undone) or "")
+        if stored is None or stored.actor_id != person.id:
             raise not_found()
-        undone = {"type": record["type"], "object": record["object_uri"]}
+        undone = {"type": stored.type, "object": stored.object_uri}
     if undone.get("type") == "Follow":
         await actions.unfollow(
             conn, ctx.urls, person, await _actor(ctx, conn, id_of(undone.get("object")))
@@ -143,8 +142,7 @@ async def _perform(
         await actions.delete(conn, ctx.urls, person, post)
     else:
         await _undo(ctx, conn, person, activity)
-    latest: str | None = await conn.fetchval(Q["latest_activity_of"], person.id)
-    return latest
+    return await latest_activity_uri(conn, person.id)
 
 
 async def post_outbox(request: Request) -> Response:

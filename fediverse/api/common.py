@@ -11,10 +11,9 @@ from starlette.responses import Response
 from community.actors import Actor, find_actor_by_id
 from community.errors import FediverseError
 from community.membership import find_follow
-from community.posts import Post
+from community.posts import Post, find_post_by_id, find_posts_by_ids
 from community.statuses import AccountView, Entry, load_accounts, load_bundle, mention_uris
 from community.storage.database import Conn
-from community.storage.queries import load_queries
 from federation.errors import FederationError
 from federation.vocabulary.base import ids_of
 from federation.webfinger import parse_handle
@@ -22,8 +21,6 @@ from fediverse.api.entities import JSON, render_account, render_entry
 from fediverse.api.errors import not_found
 from fediverse.web.responses import JSONResponse
 from fediverse.web.state import context
-
-Q = load_queries("community")
 
 NO_CACHE = {"Cache-Control": "no-cache, no-store, max-age=0, must-revalidate"}
 
@@ -62,8 +59,7 @@ async def can_see(conn: Conn, post: Post, viewer: Actor | None) -> bool:
 
 
 async def visible_post(conn: Conn, post_id: int, viewer: Actor | None) -> Post:
-    record = await conn.fetchrow(Q["get_post_by_id"], post_id)
-    post = Post.from_record(record) if record is not None else None
+    post = await find_post_by_id(conn, post_id)
     if post is None or not await can_see(conn, post, viewer):
         raise not_found()
     return post
@@ -71,8 +67,7 @@ async def visible_post(conn: Conn, post_id: int, viewer: Actor | None) -> Post:
 
 async def visible_ids(conn: Conn, post_ids: Sequence[int], viewer: Actor | None) -> list[int]:
     """Those of ``post_ids`` that ``viewer`` may see."""
-    records = await conn.fetch(Q["get_posts_by_ids"], list(post_ids))
-    return [r["id"] for r in records if await can_see(conn, Post.from_record(r), viewer)]
+    return [p.id for p in await find_posts_by_ids(conn, post_ids) if await can_see(conn, p, viewer)]
 
 
 async def render_entries(

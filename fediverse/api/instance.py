@@ -8,14 +8,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from community.storage.queries import load_queries
+from community.usage import read_usage
 from fediverse import __version__
 from fediverse.api.common import answer
 from fediverse.api.entities import JSON, default_header_url
 from fediverse.web.state import context
 from outbox.actions import MAX_POST_LENGTH
-
-Q = load_queries("community")
 
 # Apps read features from the Mastodon version they are told; we speak 4.3's client API.
 MASTODON_VERSION = f"4.3.0 (compatible; fediverse {__version__})"
@@ -52,14 +50,13 @@ async def instance_v2(request: Request) -> Response:
     ctx = context(request)
     settings = ctx.settings
     async with ctx.pool.acquire() as conn:
-        users = await conn.fetchrow(Q["count_users"])
-    assert users is not None
+        usage = await read_usage(conn)
     mode = settings.registration_mode
     return answer({
         "domain": ctx.urls.domain, "title": settings.instance_name, "version": MASTODON_VERSION,
         "source_url": "https://github.com/fediverse/fediverse",
         "description": settings.instance_description,
-        "usage": {"users": {"active_month": users["active_month"]}},
+        "usage": {"users": {"active_month": usage.active_month}},
         "thumbnail": {"url": default_header_url(ctx.urls)}, "icon": [], "languages": ["en"],
         "configuration": {**configuration(), "vapid": {"public_key": ""}},
         "registrations": {"enabled": mode != "closed", "approval_required": mode == "approval",
@@ -74,17 +71,14 @@ async def instance_v1(request: Request) -> Response:
     ctx = context(request)
     settings = ctx.settings
     async with ctx.pool.acquire() as conn:
-        users = await conn.fetchrow(Q["count_users"])
-        counts = await conn.fetchrow(Q["count_local_content"])
-    assert users is not None
-    assert counts is not None
+        usage = await read_usage(conn)
     mode = settings.registration_mode
     return answer({
         "uri": ctx.urls.domain, "title": settings.instance_name,
         "short_description": settings.instance_description,
         "description": settings.instance_description, "email": "",
         "version": MASTODON_VERSION, "urls": {"streaming_api": None},
-        "stats": {"user_count": users["total"], "status_count": counts["posts"],
+        "stats": {"user_count": usage.users, "status_count": usage.local_posts,
                   "domain_count": 0},
         "thumbnail": default_header_url(ctx.urls), "languages": ["en"],
         "registrations": mode != "closed", "approval_required": mode == "approval",

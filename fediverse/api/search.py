@@ -11,11 +11,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from community.actors import Actor
-from community.posts import Post
+from community.actors import Actor, find_actor_by_uri_or_url
+from community.posts import Post, find_post_by_uri_or_url
 from community.resolve import resolve_url
 from community.statuses import search_actor_ids
-from community.storage.queries import load_queries
 from fediverse.api.auth import optional
 from fediverse.api.common import (
     answer,
@@ -28,7 +27,6 @@ from fediverse.api.errors import ApiError
 from fediverse.api.params import read_params
 from fediverse.web.state import context
 
-Q = load_queries("community")
 HANDLE_RE = re.compile(r"^@?[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+(:\d+)?$")
 TAG_RE = re.compile(r"^#?(\w{1,100})$")
 NEEDS_LOGIN = (
@@ -39,12 +37,9 @@ NEEDS_LOGIN = (
 async def _by_url(request: Request, q: str, resolve: bool) -> Actor | Post | None:
     ctx = context(request)
     async with ctx.pool.acquire() as conn:
-        record = await conn.fetchrow(Q["get_post_by_uri_or_url"], q)
-        if record is not None:
-            return Post.from_record(record)
-        record = await conn.fetchrow(Q["get_actor_by_uri_or_url"], q)
-        if record is not None:
-            return Actor.from_record(record)
+        known = await find_post_by_uri_or_url(conn, q) or await find_actor_by_uri_or_url(conn, q)
+    if known is not None:
+        return known
     if not resolve or ctx.urls.is_local(q):
         return None
     return await resolve_url(ctx, q)

@@ -25,7 +25,7 @@ async def town(client: httpx.AsyncClient, conn: asyncpg.Connection) -> SimpleNam
     urls = Urls(BASE)
     alice = await make_member(conn, urls, "alice")
     bob = await make_member(conn, urls, "bob")
-    group = await create_group(conn, urls, "garden", title="Garden club")
+    group = await create_group(conn, urls, "garden", name="Garden club")
     return SimpleNamespace(alice=alice, bob=bob, garden=group, urls=urls)
 
 
