@@ -15,6 +15,7 @@ from typing import Any
 
 import asyncpg
 
+from community.html import html_to_text
 from community.notifications import Notification
 from community.statuses import AccountView, Bundle, Entry, PostView, hashtags_of, mention_uris
 from community.urls import Urls
@@ -73,19 +74,13 @@ def render_account(view: AccountView, urls: Urls, *, source: bool = False) -> JS
         account["noindex"] = not actor.discoverable
     if source:
         account["source"] = {
-            "note": _plain(actor.summary), "fields": [], "privacy": "public",
+            "note": html_to_text(actor.summary), "fields": [], "privacy": "public",
             "sensitive": False, "language": None, "follow_requests_count": 0,
             "hide_collections": False, "discoverable": actor.discoverable, "indexable": False,
         }  # fmt: skip
         account["role"] = {"id": "-99", "name": "", "permissions": "0", "color": "",
                            "highlighted": False}  # fmt: skip
     return account
-
-
-def _plain(summary_html: str) -> str:
-    from community.html import html_to_text
-
-    return html_to_text(summary_html)
 
 
 def _content(view: PostView) -> str:
