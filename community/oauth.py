@@ -32,14 +32,38 @@ TOUCH_INTERVAL_SECONDS = 3600
 DEFAULT_SCOPES = ("read",)
 
 # docs.joinmastodon.org/api/oauth-scopes: the four top-level scopes and their sub-scopes.
-READ_SCOPES = ("accounts", "blocks", "bookmarks", "favourites", "filters", "follows", "lists",
-               "mutes", "notifications", "search", "statuses")  # fmt: skip
-WRITE_SCOPES = ("accounts", "blocks", "bookmarks", "conversations", "favourites", "filters",
-                "follows", "lists", "media", "mutes", "notifications", "reports",
-                "statuses")  # fmt: skip
+READ_SCOPES = (
+    "accounts",
+    "blocks",
+    "bookmarks",
+    "favourites",
+    "filters",
+    "follows",
+    "lists",
+    "mutes",
+    "notifications",
+    "search",
+    "statuses",
+)
+WRITE_SCOPES = (
+    "accounts",
+    "blocks",
+    "bookmarks",
+    "conversations",
+    "favourites",
+    "filters",
+    "follows",
+    "lists",
+    "media",
+    "mutes",
+    "notifications",
+    "reports",
+    "statuses",
+)
 # The legacy ``follow`` scope grants these (Mastodon keeps it for old apps).
-FOLLOW_GRANTS = frozenset({"read:blocks", "write:blocks", "read:follows", "write:follows",
-                           "read:mutes", "write:mutes"})  # fmt: skip
+FOLLOW_GRANTS = frozenset(
+    {"read:blocks", "write:blocks", "read:follows", "write:follows", "read:mutes", "write:mutes"}
+)
 VALID_SCOPES = frozenset(
     {"read", "write", "follow", "push", "profile"}
     | {f"read:{s}" for s in READ_SCOPES}
@@ -130,9 +154,14 @@ async def create_app(
         check_redirect_uri(uri)
     secret = new_secret()
     record = await conn.fetchrow(
-        Q["insert_app"], new_secret(), hash_secret(secret), name.strip(),
-        website or None, redirect_uris, scopes,
-    )  # fmt: skip
+        Q["insert_app"],
+        new_secret(),
+        hash_secret(secret),
+        name.strip(),
+        website or None,
+        redirect_uris,
+        scopes,
+    )
     assert record is not None
     return App.from_record(record), secret
 
@@ -176,14 +205,24 @@ def check_authorization_request(
 
 
 async def issue_code(
-    conn: Conn, app: App, actor_id: int, redirect_uri: str, scopes: list[str],
+    conn: Conn,
+    app: App,
+    actor_id: int,
+    redirect_uri: str,
+    scopes: list[str],
     challenge: str | None,
-) -> str:  # fmt: skip
+) -> str:
     code = new_secret()
     await conn.execute(
-        Q["insert_code"], hash_secret(code), app.id, actor_id, redirect_uri, scopes,
-        challenge, CODE_LIFETIME_SECONDS,
-    )  # fmt: skip
+        Q["insert_code"],
+        hash_secret(code),
+        app.id,
+        actor_id,
+        redirect_uri,
+        scopes,
+        challenge,
+        CODE_LIFETIME_SECONDS,
+    )
     return code
 
 

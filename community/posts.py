@@ -136,37 +136,69 @@ async def store_post(
         return existing, False
     parent_uri = id_of(obj.in_reply_to)
     parent = await find_post(conn, parent_uri) if parent_uri else None
-    if group is None and parent is not None and parent.group_id is not None:
-        group_id: int | None = parent.group_id
-    else:
-        group_id = group.id if group else None
-    root_id = (parent.root_id or parent.id) if parent else None
-    content = content_of(obj)
-    record = await conn.fetchrow(
-        Q["insert_post"], obj.id, obj.type_names()[0], author.id, group_id, parent_uri,
-        root_id, id_of(obj.url), title_of(obj, content), content, obj.summary or None,
-        bool(obj.sensitive), language_of(obj), visibility_of(obj, author), local, data,
-        parse_datetime(obj.published),
-    )  # fmt: skip
-    if record is None:  # stored by a concurrent worker a moment ago
+    values = _post_values(obj, data, author, _group_id(group, parent), parent, local)
+    post = await fetch_row(conn, Post, Q["insert_post"], *values)
+    if post is None:  # stored by a concurrent worker a moment ago
         stored = await find_post(conn, obj.id)
         assert stored is not None
         return stored, False
     if parent_uri is None:
-        await conn.execute(Q["set_own_root"], record["id"])
-        own = await find_post_by_id(conn, record["id"])
+        await conn.execute(Q["set_own_root"], post.id)
+        own = await find_post_by_id(conn, post.id)
         assert own is not None
         return own, True
-    return Post.from_record(record), True
+    return post, True
+
+
+def _group_id(group: Actor | None, parent: Post | None) -> int | None:
+    """The group a post goes to: the one given, else (a reply) its thread's group."""
+    if group is None and parent is not None and parent.group_id is not None:
+        return parent.group_id
+    return group.id if group else None
+
+
+def _post_values(
+    obj: ASObject,
+    data: dict[str, Any],
+    author: Actor,
+    group_id: int | None,
+    parent: Post | None,
+    local: bool,
+) -> list[Any]:
+    """The ``insert_post`` parameters of a new post."""
+    content = content_of(obj)
+    return [
+        obj.id,
+        obj.type_names()[0],
+        author.id,
+        group_id,
+        id_of(obj.in_reply_to),
+        (parent.root_id or parent.id) if parent else None,
+        id_of(obj.url),
+        title_of(obj, content),
+        content,
+        obj.summary or None,
+        bool(obj.sensitive),
+        language_of(obj),
+        visibility_of(obj, author),
+        local,
+        data,
+        parse_datetime(obj.published),
+    ]
 
 
 async def update_post(conn: Conn, post: Post, data: dict[str, Any]) -> Post | None:
     obj = parse_object(data)
     content = content_of(obj)
     record = await conn.fetchrow(
-        Q["update_post_content"], post.id, title_of(obj, content), content,
-        obj.summary or None, bool(obj.sensitive), data,
-    )  # fmt: skip
+        Q["update_post_content"],
+        post.id,
+        title_of(obj, content),
+        content,
+        obj.summary or None,
+        bool(obj.sensitive),
+        data,
+    )
     return None if record is None else Post.from_record(record)
 
 

@@ -107,8 +107,9 @@ async def statuses(request: Request) -> Response:
         account = await account_actor(conn, path_id(request))
         if params.flag("pinned") or params.flag("only_media"):
             return answer([])  # we keep neither pins of people nor media
-        entries = await actor_entries(conn, account, viewer, page,
-                                      exclude_replies=params.flag("exclude_replies"))  # fmt: skip
+        entries = await actor_entries(
+            conn, account, viewer, page, exclude_replies=params.flag("exclude_replies")
+        )
         rendered = await render_entries(request, conn, entries, viewer)
     return answer(rendered, link_header(request, [e.entry_id for e in entries]))
 

@@ -74,8 +74,9 @@ async def render_entries(
     request: Request, conn: Conn, entries: Sequence[Entry], viewer: Actor | None
 ) -> list[JSON]:
     sharers = [e.sharer_id for e in entries if e.sharer_id is not None]
-    bundle = await load_bundle(conn, [e.post_id for e in entries], sharers,
-                               viewer.id if viewer else None)  # fmt: skip
+    bundle = await load_bundle(
+        conn, [e.post_id for e in entries], sharers, viewer.id if viewer else None
+    )
     urls = context(request).urls
     rendered = [render_entry(e, bundle, urls, viewer.id if viewer else None) for e in entries]
     return [r for r in rendered if r is not None]

@@ -52,19 +52,31 @@ async def instance_v2(request: Request) -> Response:
     async with ctx.pool.acquire() as conn:
         usage = await read_usage(conn)
     mode = settings.registration_mode
-    return answer({
-        "domain": ctx.urls.domain, "title": settings.instance_name, "version": MASTODON_VERSION,
-        "source_url": "https://github.com/fediverse/fediverse",
-        "description": settings.instance_description,
-        "usage": {"users": {"active_month": usage.active_month}},
-        "thumbnail": {"url": default_header_url(ctx.urls)}, "icon": [], "languages": ["en"],
-        "configuration": {**configuration(), "vapid": {"public_key": ""}},
-        "registrations": {"enabled": mode != "closed", "approval_required": mode == "approval",
-                          "reason_required": False, "message": None, "min_age": None,
-                          "url": None},
-        "api_versions": {"mastodon": 2},
-        "contact": {"email": "", "account": None}, "rules": [],
-    })  # fmt: skip
+    return answer(
+        {
+            "domain": ctx.urls.domain,
+            "title": settings.instance_name,
+            "version": MASTODON_VERSION,
+            "source_url": "https://github.com/fediverse/fediverse",
+            "description": settings.instance_description,
+            "usage": {"users": {"active_month": usage.active_month}},
+            "thumbnail": {"url": default_header_url(ctx.urls)},
+            "icon": [],
+            "languages": ["en"],
+            "configuration": {**configuration(), "vapid": {"public_key": ""}},
+            "registrations": {
+                "enabled": mode != "closed",
+                "approval_required": mode == "approval",
+                "reason_required": False,
+                "message": None,
+                "min_age": None,
+                "url": None,
+            },
+            "api_versions": {"mastodon": 2},
+            "contact": {"email": "", "account": None},
+            "rules": [],
+        }
+    )
 
 
 async def instance_v1(request: Request) -> Response:
@@ -73,18 +85,30 @@ async def instance_v1(request: Request) -> Response:
     async with ctx.pool.acquire() as conn:
         usage = await read_usage(conn)
     mode = settings.registration_mode
-    return answer({
-        "uri": ctx.urls.domain, "title": settings.instance_name,
-        "short_description": settings.instance_description,
-        "description": settings.instance_description, "email": "",
-        "version": MASTODON_VERSION, "urls": {"streaming_api": None},
-        "stats": {"user_count": usage.users, "status_count": usage.local_posts,
-                  "domain_count": 0},
-        "thumbnail": default_header_url(ctx.urls), "languages": ["en"],
-        "registrations": mode != "closed", "approval_required": mode == "approval",
-        "invites_enabled": False, "configuration": configuration(),
-        "contact_account": None, "rules": [],
-    })  # fmt: skip
+    return answer(
+        {
+            "uri": ctx.urls.domain,
+            "title": settings.instance_name,
+            "short_description": settings.instance_description,
+            "description": settings.instance_description,
+            "email": "",
+            "version": MASTODON_VERSION,
+            "urls": {"streaming_api": None},
+            "stats": {
+                "user_count": usage.users,
+                "status_count": usage.local_posts,
+                "domain_count": 0,
+            },
+            "thumbnail": default_header_url(ctx.urls),
+            "languages": ["en"],
+            "registrations": mode != "closed",
+            "approval_required": mode == "approval",
+            "invites_enabled": False,
+            "configuration": configuration(),
+            "contact_account": None,
+            "rules": [],
+        }
+    )
 
 
 async def empty_list(request: Request) -> Response:
@@ -96,14 +120,21 @@ async def empty_object(request: Request) -> Response:
 
 
 async def preferences(request: Request) -> Response:
-    return answer({"posting:default:visibility": "public", "posting:default:sensitive": False,
-                   "posting:default:language": None, "reading:expand:media": "default",
-                   "reading:expand:spoilers": False})  # fmt: skip
+    return answer(
+        {
+            "posting:default:visibility": "public",
+            "posting:default:sensitive": False,
+            "posting:default:language": None,
+            "reading:expand:media": "default",
+            "reading:expand:spoilers": False,
+        }
+    )
 
 
 async def missing_image(request: Request) -> Response:
-    return Response(MISSING_PNG, media_type="image/png",
-                    headers={"Cache-Control": "public, max-age=86400"})  # fmt: skip
+    return Response(
+        MISSING_PNG, media_type="image/png", headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 # A 1×1 grey PNG: apps expect avatar and header URLs that load.

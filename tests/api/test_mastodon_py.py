@@ -88,21 +88,35 @@ def sign_in_with_pkce(instance: Instance, username: str) -> Mastodon:
     url += "&" + urlencode({"code_challenge": challenge, "code_challenge_method": "S256"})
     code = consent(instance.base_url, username, url)
     # Mastodon.py's log_in has no code_verifier: the token request is made as an app would
-    token = requests.post(f"{instance.base_url}/oauth/token", data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": OOB,
-        "client_id": client_id, "client_secret": client_secret, "code_verifier": verifier,
-    })  # fmt: skip
+    token = requests.post(
+        f"{instance.base_url}/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": OOB,
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "code_verifier": verifier,
+        },
+    )
     assert token.status_code == 200, token.text
-    return Mastodon(access_token=token.json()["access_token"], api_base_url=instance.base_url,
-                    version_check_mode="created")  # fmt: skip
+    return Mastodon(
+        access_token=token.json()["access_token"],
+        api_base_url=instance.base_url,
+        version_check_mode="created",
+    )
 
 
 def sign_in_with_log_in(instance: Instance, username: str) -> Mastodon:
     client_id, client_secret = Mastodon.create_app(
         "garden-test", scopes=SCOPES, redirect_uris=OOB, api_base_url=instance.base_url
     )
-    app = Mastodon(client_id=client_id, client_secret=client_secret,
-                   api_base_url=instance.base_url, version_check_mode="created")  # fmt: skip
+    app = Mastodon(
+        client_id=client_id,
+        client_secret=client_secret,
+        api_base_url=instance.base_url,
+        version_check_mode="created",
+    )
     url = app.auth_request_url(redirect_uris=OOB, scopes=SCOPES, allow_http=True)
     app.log_in(code=consent(instance.base_url, username, url), scopes=SCOPES, allow_http=True)
     return app
@@ -147,8 +161,14 @@ def test_a_member_joins_a_group_elsewhere_posts_and_talks_with_mastodon_py(
     assert mine.mentions[0].acct == f"garden@{hub.domain}"
 
     def announce_in(client: Mastodon) -> Any:
-        return next((s for s in client.timeline_home() if s.reblog is not None
-                     and s.reblog.uri == mine.uri), None)  # fmt: skip
+        return next(
+            (
+                s
+                for s in client.timeline_home()
+                if s.reblog is not None and s.reblog.uri == mine.uri
+            ),
+            None,
+        )
 
     announced = eventually(lambda: announce_in(alice), "the group's announce at town", *both)
     assert announced.account.group is True
@@ -163,8 +183,11 @@ def test_a_member_joins_a_group_elsewhere_posts_and_talks_with_mastodon_py(
     def kinds(client: Mastodon) -> set[tuple[str, str]]:
         return {(n.type, n.account.username) for n in client.notifications()}
 
-    eventually(lambda: {("mention", "bob"), ("favourite", "bob")} <= kinds(alice),
-               "alice's notifications", *both)  # fmt: skip
+    eventually(
+        lambda: {("mention", "bob"), ("favourite", "bob")} <= kinds(alice),
+        "alice's notifications",
+        *both,
+    )
     assert alice.status(mine.id).favourites_count == 1
 
     # alice answers the reply in the thread and favourites it; bob hears of it
@@ -172,8 +195,11 @@ def test_a_member_joins_a_group_elsewhere_posts_and_talks_with_mastodon_py(
     assert theirs.account.acct == f"bob@{hub.domain}"
     alice.status_reply(theirs, "Thank you!")
     alice.status_favourite(theirs.id)
-    eventually(lambda: {("mention", "alice"), ("favourite", "alice")} <= kinds(bob),
-               "bob's notifications", *both)  # fmt: skip
+    eventually(
+        lambda: {("mention", "alice"), ("favourite", "alice")} <= kinds(bob),
+        "bob's notifications",
+        *both,
+    )
 
     # alice deletes her post: gone here and there
     deleted = alice.status_delete(mine.id)
