@@ -8,7 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from community.usage import read_usage
+from community.context import AppContext
+from community.usage import Usage, read_usage
 from fediverse import __version__
 from fediverse.api.common import answer
 from fediverse.api.entities import JSON, default_header_url
@@ -46,69 +47,74 @@ def configuration() -> JSON:
     }
 
 
+def render_instance_v2(ctx: AppContext, usage: Usage) -> JSON:
+    settings = ctx.settings
+    mode = settings.registration_mode
+    return {
+        "domain": ctx.urls.domain,
+        "title": settings.instance_name,
+        "version": MASTODON_VERSION,
+        "source_url": "https://github.com/fediverse/fediverse",
+        "description": settings.instance_description,
+        "usage": {"users": {"active_month": usage.active_month}},
+        "thumbnail": {"url": default_header_url(ctx.urls)},
+        "icon": [],
+        "languages": ["en"],
+        "configuration": {**configuration(), "vapid": {"public_key": ""}},
+        "registrations": {
+            "enabled": mode != "closed",
+            "approval_required": mode == "approval",
+            "reason_required": False,
+            "message": None,
+            "min_age": None,
+            "url": None,
+        },
+        "api_versions": {"mastodon": 2},
+        "contact": {"email": "", "account": None},
+        "rules": [],
+    }
+
+
+def render_instance_v1(ctx: AppContext, usage: Usage) -> JSON:
+    settings = ctx.settings
+    mode = settings.registration_mode
+    return {
+        "uri": ctx.urls.domain,
+        "title": settings.instance_name,
+        "short_description": settings.instance_description,
+        "description": settings.instance_description,
+        "email": "",
+        "version": MASTODON_VERSION,
+        "urls": {"streaming_api": None},
+        "stats": {
+            "user_count": usage.users,
+            "status_count": usage.local_posts,
+            "domain_count": 0,
+        },
+        "thumbnail": default_header_url(ctx.urls),
+        "languages": ["en"],
+        "registrations": mode != "closed",
+        "approval_required": mode == "approval",
+        "invites_enabled": False,
+        "configuration": configuration(),
+        "contact_account": None,
+        "rules": [],
+    }
+
+
+async def _usage(ctx: AppContext) -> Usage:
+    async with ctx.pool.acquire() as conn:
+        return await read_usage(conn)
+
+
 async def instance_v2(request: Request) -> Response:
     ctx = context(request)
-    settings = ctx.settings
-    async with ctx.pool.acquire() as conn:
-        usage = await read_usage(conn)
-    mode = settings.registration_mode
-    return answer(
-        {
-            "domain": ctx.urls.domain,
-            "title": settings.instance_name,
-            "version": MASTODON_VERSION,
-            "source_url": "https://github.com/fediverse/fediverse",
-            "description": settings.instance_description,
-            "usage": {"users": {"active_month": usage.active_month}},
-            "thumbnail": {"url": default_header_url(ctx.urls)},
-            "icon": [],
-            "languages": ["en"],
-            "configuration": {**configuration(), "vapid": {"public_key": ""}},
-            "registrations": {
-                "enabled": mode != "closed",
-                "approval_required": mode == "approval",
-                "reason_required": False,
-                "message": None,
-                "min_age": None,
-                "url": None,
-            },
-            "api_versions": {"mastodon": 2},
-            "contact": {"email": "", "account": None},
-            "rules": [],
-        }
-    )
+    return answer(render_instance_v2(ctx, await _usage(ctx)))
 
 
 async def instance_v1(request: Request) -> Response:
     ctx = context(request)
-    settings = ctx.settings
-    async with ctx.pool.acquire() as conn:
-        usage = await read_usage(conn)
-    mode = settings.registration_mode
-    return answer(
-        {
-            "uri": ctx.urls.domain,
-            "title": settings.instance_name,
-            "short_description": settings.instance_description,
-            "description": settings.instance_description,
-            "email": "",
-            "version": MASTODON_VERSION,
-            "urls": {"streaming_api": None},
-            "stats": {
-                "user_count": usage.users,
-                "status_count": usage.local_posts,
-                "domain_count": 0,
-            },
-            "thumbnail": default_header_url(ctx.urls),
-            "languages": ["en"],
-            "registrations": mode != "closed",
-            "approval_required": mode == "approval",
-            "invites_enabled": False,
-            "configuration": configuration(),
-            "contact_account": None,
-            "rules": [],
-        }
-    )
+    return answer(render_instance_v1(ctx, await _usage(ctx)))
 
 
 async def empty_list(request: Request) -> Response:

@@ -10,6 +10,7 @@ from starlette.routing import Route
 from community.activities import find_activity
 from community.errors import NotFoundError
 from community.posts import find_post
+from community.render import AS_CONTEXT
 from fediverse.web.negotiation import AS2_MEDIA_TYPE
 from fediverse.web.responses import ActivityResponse
 from fediverse.web.signed_fetch import check_authorized_fetch
@@ -36,11 +37,7 @@ async def post(request: Request) -> Response:
     if found is None or not found.local or found.visibility in ("followers", "direct"):
         raise NotFoundError("object")
     if found.deleted_at is not None:
-        tombstone = {
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": uri,
-            "type": "Tombstone",
-        }
+        tombstone = {"@context": AS_CONTEXT, "id": uri, "type": "Tombstone"}
         return Response(orjson.dumps(tombstone), status_code=410, media_type=AS2_MEDIA_TYPE)
     return ActivityResponse(found.raw)
 
