@@ -7,6 +7,7 @@ import pytest
 from community.context import AppContext
 from community.groups import create_group
 from community.urls import Urls
+from fediverse.web.state import state_of
 from inbox.worker import InboxWorker
 from tests.api.support import make_member
 
@@ -15,8 +16,7 @@ BASE = "https://social.test"
 
 @pytest.fixture
 async def ctx(client: httpx.AsyncClient) -> AppContext:
-    context: AppContext = client.app.state.web.context
-    return context
+    return state_of(client.app).context
 
 
 @pytest.fixture
