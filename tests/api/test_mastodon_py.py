@@ -136,6 +136,24 @@ def eventually(
         time.sleep(0.2)
 
 
+def announce_of(client: Mastodon, uri: str) -> Any:
+    """The reblog of the post ``uri`` in the client's home timeline (a group's announce)."""
+    home = client.timeline_home()
+    return next((s for s in home if s.reblog is not None and s.reblog.uri == uri), None)
+
+
+def kinds(client: Mastodon) -> set[tuple[str, str]]:
+    return {(n.type, n.account.username) for n in client.notifications()}
+
+
+def is_gone(client: Mastodon, status_id: Any) -> bool:
+    try:
+        client.status(status_id)
+    except MastodonNotFoundError:
+        return True
+    return False
+
+
 def test_a_member_joins_a_group_elsewhere_posts_and_talks_with_mastodon_py(
     servers: tuple[Instance, Instance],
 ) -> None:
@@ -160,28 +178,19 @@ def test_a_member_joins_a_group_elsewhere_posts_and_talks_with_mastodon_py(
     mine = alice.status_post(f"@garden@{hub.domain} Hello from town! #plants")
     assert mine.mentions[0].acct == f"garden@{hub.domain}"
 
-    def announce_in(client: Mastodon) -> Any:
-        return next(
-            (
-                s
-                for s in client.timeline_home()
-                if s.reblog is not None and s.reblog.uri == mine.uri
-            ),
-            None,
-        )
-
-    announced = eventually(lambda: announce_in(alice), "the group's announce at town", *both)
+    announced = eventually(
+        lambda: announce_of(alice, mine.uri), "the group's announce at town", *both
+    )
     assert announced.account.group is True
     assert announced.account.acct == f"garden@{hub.domain}"
-    at_hub = eventually(lambda: announce_in(bob), "the post in bob's home timeline", *both)
+    at_hub = eventually(
+        lambda: announce_of(bob, mine.uri), "the post in bob's home timeline", *both
+    )
 
     # bob replies and favourites; alice is notified of both
     reply = bob.status_reply(at_hub.reblog, "Welcome to the garden!")
     assert reply.in_reply_to_id == at_hub.reblog.id
     bob.status_favourite(at_hub.reblog.id)
-
-    def kinds(client: Mastodon) -> set[tuple[str, str]]:
-        return {(n.type, n.account.username) for n in client.notifications()}
 
     eventually(
         lambda: {("mention", "bob"), ("favourite", "bob")} <= kinds(alice),
@@ -207,14 +216,7 @@ def test_a_member_joins_a_group_elsewhere_posts_and_talks_with_mastodon_py(
     with pytest.raises(MastodonNotFoundError):
         alice.status(mine.id)
 
-    def gone_at_hub() -> bool:
-        try:
-            bob.status(at_hub.reblog.id)
-        except MastodonNotFoundError:
-            return True
-        return False
-
-    eventually(gone_at_hub, "the deletion at hub", *both)
+    eventually(lambda: is_gone(bob, at_hub.reblog.id), "the deletion at hub", *both)
 
 
 def test_mastodon_py_sees_our_errors_as_mastodons(servers: tuple[Instance, Instance]) -> None:
