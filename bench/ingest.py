@@ -73,12 +73,16 @@ async def build_world(url: str, base_url: str, senders: int) -> tuple[str, list[
                 """INSERT INTO actors (uri, type, username, domain, local, inbox_uri,
                                        fetched_at)
                    VALUES ($1, 'Person', $2, $3, false, $1 || '/inbox', now()) RETURNING id""",
-                uri, f"s{n}", host,
-            )  # fmt: skip
+                uri,
+                f"s{n}",
+                host,
+            )
             await conn.execute(
                 "INSERT INTO actor_keys (key_id, actor_id, public_key_pem) VALUES ($1, $2, $3)",
-                uri + "#main-key", actor_id, public_pem,
-            )  # fmt: skip
+                uri + "#main-key",
+                actor_id,
+                public_pem,
+            )
             made.append(Sender(uri, uri + "#main-key", private_pem))
     return group.uri, made
 
@@ -86,14 +90,25 @@ async def build_world(url: str, base_url: str, senders: int) -> tuple[str, list[
 def activity_body(sender: Sender, group_uri: str, number: int) -> bytes:
     note_id = f"{sender.uri}/notes/{number}-{uuid.uuid4().hex[:8]}"
     text = "A neighbourly message about the street party on Saturday. " * 12
-    return orjson.dumps({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": note_id + "/activity", "type": "Create", "actor": sender.uri,
-        "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": [group_uri],
-        "object": {"id": note_id, "type": "Note", "attributedTo": sender.uri,
-                   "content": f"<p>{text}</p>", "to": ["https://www.w3.org/ns/activitystreams#Public"],
-                   "cc": [group_uri], "tag": [{"type": "Mention", "href": group_uri}]},
-    })  # fmt: skip
+    return orjson.dumps(
+        {
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": note_id + "/activity",
+            "type": "Create",
+            "actor": sender.uri,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "cc": [group_uri],
+            "object": {
+                "id": note_id,
+                "type": "Note",
+                "attributedTo": sender.uri,
+                "content": f"<p>{text}</p>",
+                "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                "cc": [group_uri],
+                "tag": [{"type": "Mention", "href": group_uri}],
+            },
+        }
+    )
 
 
 def _sign_chunk(args: tuple[list[tuple[Sender, bytes]], str, str]) -> list[bytes]:
@@ -142,10 +157,15 @@ async def measure_ceiling(url: str, seconds: float) -> float:
             while time.perf_counter() < deadline:
                 n = next(counter)
                 await conn.fetchval(
-                    query, f"https://ceiling.invalid/a/{n}", "Create",
-                    "https://ceiling.invalid/u/x", None, '{"type": "Create"}', "cavage",
+                    query,
+                    f"https://ceiling.invalid/a/{n}",
+                    "Create",
+                    "https://ceiling.invalid/u/x",
+                    None,
+                    '{"type": "Create"}',
+                    "cavage",
                     "https://ceiling.invalid/u/x#main-key",
-                )  # fmt: skip
+                )
                 done += 1
 
     started = time.perf_counter()
@@ -223,12 +243,23 @@ async def run_step(
 
 def start_server(url: str, port: int, workdir: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FEDIVERSE_")}
-    env.update(DATABASE_URL=url, FEDIVERSE_DOMAIN=f"localhost:{port}", FEDIVERSE_SCHEME="http",
-               FEDIVERSE_PORT=str(port), FEDIVERSE_RUN_WORKERS="false",
-               FEDIVERSE_LOG_LEVEL="WARNING", FEDIVERSE_DATA_DIR=str(workdir))  # fmt: skip
+    env.update(
+        DATABASE_URL=url,
+        FEDIVERSE_DOMAIN=f"localhost:{port}",
+        FEDIVERSE_SCHEME="http",
+        FEDIVERSE_PORT=str(port),
+        FEDIVERSE_RUN_WORKERS="false",
+        FEDIVERSE_LOG_LEVEL="WARNING",
+        FEDIVERSE_DATA_DIR=str(workdir),
+    )
     log = (workdir / "server.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "fediverse", "serve"], env=env,
-                               cwd=workdir, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fediverse", "serve"],
+        env=env,
+        cwd=workdir,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     for _ in range(300):
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
@@ -260,11 +291,14 @@ async def measure(args: argparse.Namespace, url: str) -> None:
         group_uri, senders = await build_world(url, base_url, args.senders)
         per_step = [int(rate * args.seconds) for rate in args.rates]
         print(f"pre-signing {sum(per_step)} activities from {len(senders)} senders …", flush=True)
-        signed = presign(senders, group_uri, sum(per_step), base_url + "/inbox",
-                         f"localhost:{port}")  # fmt: skip
+        signed = presign(
+            senders, group_uri, sum(per_step), base_url + "/inbox", f"localhost:{port}"
+        )
         ceiling = await measure_ceiling(url, args.ceiling_seconds)
-        print(f"ceiling: PostgreSQL commits the inbox insert at {ceiling:,.0f}/s "
-              f"({POOL_SIZE} connections)")  # fmt: skip
+        print(
+            f"ceiling: PostgreSQL commits the inbox insert at {ceiling:,.0f}/s "
+            f"({POOL_SIZE} connections)"
+        )
         server = start_server(url, port, workdir)
         await run_step(port, signed[:50], 100, 4)  # warm up: keys into memory, JIT of paths
         offset = 50

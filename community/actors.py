@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, Unpack
 
 import asyncpg
 
@@ -14,6 +14,7 @@ from community.errors import NameTaken, NotFoundError
 from community.names import validate_name
 from community.storage.database import Conn
 from community.storage.queries import load_queries
+from community.storage.rows import Row, fetch_row
 from community.urls import Urls
 from federation.keys import generate_rsa_keypair
 
@@ -24,7 +25,7 @@ PostingPolicy = Literal["members", "anyone", "moderators"]
 
 
 @dataclass(frozen=True)
-class Actor:
+class Actor(Row):
     """One row of ``actors``: a person, group or application, ours or another server's."""
 
     id: int
@@ -50,10 +51,6 @@ class Actor:
     published: datetime
     updated: datetime
 
-    @classmethod
-    def from_record(cls, record: asyncpg.Record) -> Actor:
-        return cls(**{f.name: record[f.name] for f in fields(cls)})
-
     @property
     def is_group(self) -> bool:
         return self.type == "Group"
@@ -74,54 +71,61 @@ class LocalKey:
     private_key_pem: str
 
 
+class Profile(TypedDict, total=False):
+    """How a new local actor shows itself, and whom it lets follow and post."""
+
+    name: str
+    summary: str
+    #: followers wait for approval (``manuallyApprovesFollowers``)
+    closed: bool
+    posting_policy: PostingPolicy
+
+
 async def create_local_actor(
-    conn: Conn,
-    urls: Urls,
-    actor_type: ActorType,
-    username: str,
-    *,
-    name: str = "",
-    summary: str = "",
-    closed: bool = False,
-    posting_policy: PostingPolicy = "members",
+    conn: Conn, urls: Urls, actor_type: ActorType, username: str, **profile: Unpack[Profile]
 ) -> Actor:
     """Create a local person or group with a fresh key pair; refuse a taken or invalid name."""
     if actor_type != "Application":
         validate_name(username)
     private_pem, public_pem = await asyncio.to_thread(generate_rsa_keypair)
-    uri = urls.actor_uri(actor_type, username)
-    is_group = actor_type == "Group"
+    values = _local_actor_values(urls, actor_type, username, profile)
     async with conn.transaction():
-        record = await conn.fetchrow(
-            Q["insert_local_actor"],
-            uri,
-            actor_type,
-            username,
-            urls.domain,
-            name,
-            summary,
-            urls.profile_url(username) if actor_type != "Application" else urls.base_url + "/",
-            u.inbox_uri_of(uri),
-            urls.shared_inbox_uri,
-            u.outbox_uri_of(uri),
-            u.followers_uri_of(uri),
-            u.following_uri_of(uri),
-            u.featured_uri_of(uri) if is_group else None,
-            u.moderators_uri_of(uri) if is_group else None,
-            closed,
-            posting_policy,
-        )
-        if record is None:
+        actor = await fetch_row(conn, Actor, Q["insert_local_actor"], *values)
+        if actor is None:
             raise NameTaken(username)
-        actor = Actor.from_record(record)
         await conn.execute(Q["insert_key"], actor.key_id, actor.id, public_pem, private_pem)
     return actor
 
 
+def _local_actor_values(
+    urls: Urls, actor_type: ActorType, username: str, profile: Profile
+) -> list[Any]:
+    """The ``insert_local_actor`` parameters of a new actor: its URIs minted under ours."""
+    uri = urls.actor_uri(actor_type, username)
+    is_group = actor_type == "Group"
+    return [
+        uri,
+        actor_type,
+        username,
+        urls.domain,
+        profile.get("name", ""),
+        profile.get("summary", ""),
+        urls.profile_url(username) if actor_type != "Application" else urls.base_url + "/",
+        u.endpoint_uri(uri, "inbox"),
+        urls.shared_inbox_uri,
+        u.endpoint_uri(uri, "outbox"),
+        u.endpoint_uri(uri, "followers"),
+        u.endpoint_uri(uri, "following"),
+        u.endpoint_uri(uri, "featured") if is_group else None,
+        u.endpoint_uri(uri, "moderators") if is_group else None,
+        profile.get("closed", False),
+        profile.get("posting_policy", "members"),
+    ]
+
+
 async def find_instance_actor(conn: Conn) -> Actor | None:
     """The FEP-2677 application actor, once the first start has made it."""
-    record = await conn.fetchrow(Q["get_instance_actor"])
-    return None if record is None else Actor.from_record(record)
+    return await fetch_row(conn, Actor, Q["get_instance_actor"])
 
 
 async def ensure_instance_actor(conn: Conn, urls: Urls) -> Actor:
@@ -138,20 +142,23 @@ async def ensure_instance_actor(conn: Conn, urls: Urls) -> Actor:
 
 
 async def get_local_actor(conn: Conn, username: str) -> Actor:
-    record = await conn.fetchrow(Q["get_local_actor_by_name"], username)
-    if record is None:
+    actor = await find_local_actor(conn, username)
+    if actor is None:
         raise NotFoundError(f"no person or group named {username!r}")
-    return Actor.from_record(record)
+    return actor
 
 
 async def find_local_actor(conn: Conn, username: str) -> Actor | None:
-    record = await conn.fetchrow(Q["get_local_actor_by_name"], username)
-    return None if record is None else Actor.from_record(record)
+    return await fetch_row(conn, Actor, Q["get_local_actor_by_name"], username)
 
 
 async def find_actor_by_uri(conn: Conn, uri: str) -> Actor | None:
-    record = await conn.fetchrow(Q["get_actor_by_uri"], uri)
-    return None if record is None else Actor.from_record(record)
+    return await fetch_row(conn, Actor, Q["get_actor_by_uri"], uri)
+
+
+async def find_actor_by_uri_or_url(conn: Conn, uri_or_url: str) -> Actor | None:
+    """The actor whose id, or profile page, is ``uri_or_url`` (ours or known from elsewhere)."""
+    return await fetch_row(conn, Actor, Q["get_actor_by_uri_or_url"], uri_or_url)
 
 
 async def get_local_key(conn: Conn, actor: Actor) -> LocalKey:
@@ -171,5 +178,4 @@ async def list_local_actors(conn: Conn, actor_type: ActorType) -> list[asyncpg.R
 
 
 async def find_actor_by_id(conn: Conn, actor_id: int) -> Actor | None:
-    record = await conn.fetchrow(Q["get_actor_by_id"], actor_id)
-    return None if record is None else Actor.from_record(record)
+    return await fetch_row(conn, Actor, Q["get_actor_by_id"], actor_id)

@@ -35,10 +35,12 @@ def _link_line(line: str, resolved: Mapping[str, Actor], urls: Urls) -> str:
     out: list[str] = []
     position = 0
     tokens = sorted(
-        [*((m.start(), m.end(), "mention", m) for m in MENTION_RE.finditer(line)),
-         *((m.start(), m.end(), "tag", m) for m in HASHTAG_RE.finditer(line))],
+        [
+            *((m.start(), m.end(), "mention", m) for m in MENTION_RE.finditer(line)),
+            *((m.start(), m.end(), "tag", m) for m in HASHTAG_RE.finditer(line)),
+        ],
         key=lambda t: t[0],
-    )  # fmt: skip
+    )
     for start, end, kind, match in tokens:
         if start < position:
             continue
@@ -54,15 +56,19 @@ def _render_token(
 ) -> str:
     if kind == "tag":
         tag = html.escape(match[1])
-        return (f'<a href="{html.escape(urls.tag_url(match[1]))}" class="mention hashtag" '
-                f'rel="tag">#<span>{tag}</span></a>')  # fmt: skip
+        return (
+            f'<a href="{html.escape(urls.tag_url(match[1]))}" class="mention hashtag" '
+            f'rel="tag">#<span>{tag}</span></a>'
+        )
     handle = match[1] + (f"@{match[2]}" if match[2] else "")
     actor = resolved.get(handle)
     if actor is None:
         return html.escape(match[0])
     href = html.escape(actor.url or actor.uri)
-    return (f'<span class="h-card"><a href="{href}" class="u-url mention">'
-            f"@<span>{html.escape(actor.username)}</span></a></span>")  # fmt: skip
+    return (
+        f'<span class="h-card"><a href="{href}" class="u-url mention">'
+        f"@<span>{html.escape(actor.username)}</span></a></span>"
+    )
 
 
 def render_text(text: str, resolved: Mapping[str, Actor], urls: Urls) -> str:

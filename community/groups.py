@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from community.actors import Actor, PostingPolicy, create_local_actor, find_local_actor
+from collections.abc import Sequence
+from typing import Unpack
+
+from community.actors import Actor, Profile, create_local_actor, find_local_actor
 from community.errors import InvalidInput
 from community.storage.database import Conn
 from community.storage.queries import load_queries
@@ -16,30 +19,20 @@ DEMO_GROUP = "welcome"
 async def create_group(
     conn: Conn,
     urls: Urls,
-    name: str,
+    username: str,
     *,
-    title: str = "",
-    summary: str = "",
-    closed: bool = False,
-    posting_policy: PostingPolicy = "members",
-    moderators: list[Actor] | None = None,
+    moderators: Sequence[Actor] = (),
+    **profile: Unpack[Profile],
 ) -> Actor:
-    """Create a group; the first moderator given becomes its owner."""
-    for moderator in moderators or []:
+    """Create a group (named ``username`` when the profile gives no name); the first moderator
+    given becomes its owner."""
+    for moderator in moderators:
         if not moderator.local or moderator.type != "Person":
             raise InvalidInput(f"{moderator.handle} is not a local person")
+    profile["name"] = profile.get("name") or username
     async with conn.transaction():
-        group = await create_local_actor(
-            conn,
-            urls,
-            "Group",
-            name,
-            name=title or name,
-            summary=summary,
-            closed=closed,
-            posting_policy=posting_policy,
-        )
-        for index, moderator in enumerate(moderators or []):
+        group = await create_local_actor(conn, urls, "Group", username, **profile)
+        for index, moderator in enumerate(moderators):
             role = "owner" if index == 0 else "moderator"
             await conn.execute(Q["add_moderator"], group.id, moderator.id, role)
     return group
@@ -54,7 +47,7 @@ async def ensure_demo_group(conn: Conn, urls: Urls) -> Actor:
         conn,
         urls,
         DEMO_GROUP,
-        title="Welcome",
+        name="Welcome",
         summary="<p>A first community to try this server with. Follow it from any fediverse "
         "account and mention it to post here.</p>",
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 
 import asyncpg
@@ -10,12 +10,13 @@ import asyncpg
 from community.actors import Actor
 from community.storage.database import Conn
 from community.storage.queries import load_queries
+from community.storage.rows import Row, fetch_row
 
 Q = load_queries("community")
 
 
 @dataclass(frozen=True)
-class Follow:
+class Follow(Row):
     id: int
     follower_id: int
     followee_id: int
@@ -24,17 +25,9 @@ class Follow:
     created_at: datetime
     accepted_at: datetime | None
 
-    @classmethod
-    def from_record(cls, record: asyncpg.Record) -> Follow:
-        return cls(**{f.name: record[f.name] for f in fields(cls)})
-
     @property
     def accepted(self) -> bool:
         return self.state == "accepted"
-
-
-def _follow(record: asyncpg.Record | None) -> Follow | None:
-    return None if record is None else Follow.from_record(record)
 
 
 async def record_follow(
@@ -42,26 +35,26 @@ async def record_follow(
 ) -> Follow:
     """Store a follow (an accepted one stays accepted when the Follow is sent again)."""
     state = "accepted" if accepted else "pending"
-    record = await conn.fetchrow(Q["upsert_follow"], follower.id, followee.id, state, activity_uri)
-    follow = _follow(record)
+    values = (follower.id, followee.id, state, activity_uri)
+    follow = await fetch_row(conn, Follow, Q["upsert_follow"], *values)
     assert follow is not None
     return follow
 
 
 async def accept_follow(conn: Conn, follow: Follow) -> Follow | None:
-    return _follow(await conn.fetchrow(Q["accept_follow"], follow.id))
+    return await fetch_row(conn, Follow, Q["accept_follow"], follow.id)
 
 
 async def remove_follow(conn: Conn, follower_id: int, followee_id: int) -> Follow | None:
-    return _follow(await conn.fetchrow(Q["delete_follow"], follower_id, followee_id))
+    return await fetch_row(conn, Follow, Q["delete_follow"], follower_id, followee_id)
 
 
 async def find_follow(conn: Conn, follower_id: int, followee_id: int) -> Follow | None:
-    return _follow(await conn.fetchrow(Q["get_follow"], follower_id, followee_id))
+    return await fetch_row(conn, Follow, Q["get_follow"], follower_id, followee_id)
 
 
 async def find_follow_by_activity(conn: Conn, activity_uri: str) -> Follow | None:
-    return _follow(await conn.fetchrow(Q["get_follow_by_activity"], activity_uri))
+    return await fetch_row(conn, Follow, Q["get_follow_by_activity"], activity_uri)
 
 
 async def pending_requests(conn: Conn, group: Actor) -> list[asyncpg.Record]:

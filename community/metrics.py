@@ -9,6 +9,7 @@ The list of names, with their labels, is in ``docs/operations.md``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 from prometheus_client import (
@@ -24,7 +25,7 @@ from prometheus_client import (
 )
 
 from community import __version__
-from community.health import INBOX_STATES, HealthReport
+from community.health import INBOX_STATES, HealthReport, QueueFigures
 
 # How an inbox POST ended: queued, already seen (de-duplicated), or refused (reason says why).
 InboxOutcome = Literal["accepted", "duplicate", "rejected"]
@@ -36,6 +37,38 @@ REGISTRY = CollectorRegistry()
 process_collector.ProcessCollector(registry=REGISTRY)
 platform_collector.PlatformCollector(registry=REGISTRY)
 gc_collector.GCCollector(registry=REGISTRY)
+
+
+@dataclass(frozen=True)
+class QueueGauges:
+    """The two gauges of one queue: its items by state, and how long the oldest has waited."""
+
+    items: Gauge
+    oldest: Gauge
+    #: states shown even when no item is in them
+    always: tuple[str, ...]
+
+    @classmethod
+    def declare(
+        cls,
+        items: str,
+        items_help: str,
+        oldest: str,
+        oldest_help: str,
+        always: tuple[str, ...] = (),
+    ) -> QueueGauges:
+        return cls(
+            Gauge(items, items_help, ["state"], registry=REGISTRY),
+            Gauge(oldest, oldest_help, registry=REGISTRY),
+            always,
+        )
+
+    def show(self, figures: QueueFigures) -> None:
+        self.items.clear()
+        for state in sorted(set(self.always) | set(figures.by_state)):
+            self.items.labels(state).set(figures.count(state))
+        self.oldest.set(figures.oldest_age_seconds or 0)
+
 
 BUILD_INFO = Gauge(
     "fediverse_build_info", "Version running (always 1).", ["version"], registry=REGISTRY
@@ -61,13 +94,12 @@ INBOX_REQUESTS = Counter(
     ["outcome", "reason"],
     registry=REGISTRY,
 )
-INBOX_QUEUE_ITEMS = Gauge(
-    "fediverse_inbox_queue_items", "Inbox queue items by state.", ["state"], registry=REGISTRY
-)
-INBOX_QUEUE_OLDEST = Gauge(
+INBOX_QUEUE = QueueGauges.declare(
+    "fediverse_inbox_queue_items",
+    "Inbox queue items by state.",
     "fediverse_inbox_queue_oldest_age_seconds",
     "Age of the oldest inbox item still waiting to be processed (0 when none waits).",
-    registry=REGISTRY,
+    always=INBOX_STATES,
 )
 DELIVERIES = Counter(
     "fediverse_deliveries",
@@ -75,13 +107,11 @@ DELIVERIES = Counter(
     ["outcome"],
     registry=REGISTRY,
 )
-DELIVERY_QUEUE_ITEMS = Gauge(
-    "fediverse_delivery_queue_items", "Delivery queue rows by state.", ["state"], registry=REGISTRY
-)
-DELIVERY_QUEUE_OLDEST = Gauge(
+DELIVERY_QUEUE = QueueGauges.declare(
+    "fediverse_delivery_queue_items",
+    "Delivery queue rows by state.",
     "fediverse_delivery_queue_oldest_age_seconds",
     "Age of the oldest delivery still waiting (0 when none waits).",
-    registry=REGISTRY,
 )
 HOSTS = Gauge(
     "fediverse_hosts",
@@ -120,14 +150,9 @@ def apply_health(report: HealthReport) -> None:
     DATABASE_UP.set(1 if report.database_reachable else 0)
     MIGRATIONS_PENDING.set(report.migrations_pending)
     if report.inbox is not None:
-        for state in sorted(set(INBOX_STATES) | set(report.inbox.by_state)):
-            INBOX_QUEUE_ITEMS.labels(state).set(report.inbox.count(state))
-        INBOX_QUEUE_OLDEST.set(report.inbox.oldest_age_seconds or 0)
+        INBOX_QUEUE.show(report.inbox)
     if report.deliveries is not None:
-        DELIVERY_QUEUE_ITEMS.clear()
-        for state, items in report.deliveries.by_state.items():
-            DELIVERY_QUEUE_ITEMS.labels(state).set(items)
-        DELIVERY_QUEUE_OLDEST.set(report.deliveries.oldest_age_seconds or 0)
+        DELIVERY_QUEUE.show(report.deliveries)
     if report.hosts is not None:
         HOSTS.labels("paused").set(report.hosts.paused)
         HOSTS.labels("unavailable").set(report.hosts.unavailable)

@@ -7,14 +7,14 @@ transaction, so a notification exists exactly when its cause was stored.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-import asyncpg
-
+from community.statuses import Page
 from community.storage.database import Conn
 from community.storage.queries import load_queries
+from community.storage.rows import Row, fetch_row
 
 Q = load_queries("community")
 
@@ -23,17 +23,13 @@ KINDS: tuple[Kind, ...] = ("follow", "follow_request", "mention", "reblog", "fav
 
 
 @dataclass(frozen=True)
-class Notification:
+class Notification(Row):
     id: int
     recipient_id: int
     kind: str
     from_actor_id: int
     post_id: int | None
     created_at: datetime
-
-    @classmethod
-    def from_record(cls, record: asyncpg.Record) -> Notification:
-        return cls(**{f.name: record[f.name] for f in fields(cls)})
 
 
 async def notify(
@@ -44,9 +40,12 @@ async def notify(
 
 
 async def notify_mentions(
-    conn: Conn, post_id: int, author_id: int, addressed_uris: Iterable[str],
+    conn: Conn,
+    post_id: int,
+    author_id: int,
+    addressed_uris: Iterable[str],
     parent_author_id: int | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """A post that mentions (or replies to) our people notifies each of them once."""
     recipients = [r["id"] for r in await conn.fetch(Q["local_people_among"], list(addressed_uris))]
     if parent_author_id is not None:
@@ -58,18 +57,15 @@ async def notify_mentions(
 async def list_notifications(
     conn: Conn,
     recipient_id: int,
+    page: Page,
     *,
-    after: int = 0,
-    before: int = 2**63 - 1,
-    limit: int = 40,
-    oldest_first: bool = False,
     kinds: Sequence[str] | None = None,
-    excluded: Sequence[str] | None = None,
+    excluded: Sequence[str] = (),
 ) -> list[Notification]:
-    rows = await conn.fetch(
-        Q["list_notifications"], recipient_id, after, before, limit, oldest_first,
-        None if kinds is None else list(kinds), list(excluded or []),
-    )  # fmt: skip
+    """A page of one person's notifications, newest first, of ``kinds`` (all when None)."""
+    wanted = None if kinds is None else list(kinds)
+    query = Q["list_notifications"]
+    rows = await conn.fetch(query, recipient_id, *page.keyset, wanted, list(excluded))
     found = [Notification.from_record(r) for r in rows]
     return sorted(found, key=lambda n: n.id, reverse=True)
 
@@ -77,8 +73,7 @@ async def list_notifications(
 async def get_notification(
     conn: Conn, notification_id: int, recipient_id: int
 ) -> Notification | None:
-    record = await conn.fetchrow(Q["get_notification"], notification_id, recipient_id)
-    return None if record is None else Notification.from_record(record)
+    return await fetch_row(conn, Notification, Q["get_notification"], notification_id, recipient_id)
 
 
 async def dismiss(conn: Conn, notification_id: int, recipient_id: int) -> bool:

@@ -15,15 +15,14 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
-
-import asyncpg
 
 from community.errors import FediverseError
 from community.storage.database import Conn
 from community.storage.queries import load_queries
+from community.storage.rows import Row, fetch_row
 
 Q = load_queries("community")
 
@@ -33,14 +32,38 @@ TOUCH_INTERVAL_SECONDS = 3600
 DEFAULT_SCOPES = ("read",)
 
 # docs.joinmastodon.org/api/oauth-scopes: the four top-level scopes and their sub-scopes.
-READ_SCOPES = ("accounts", "blocks", "bookmarks", "favourites", "filters", "follows", "lists",
-               "mutes", "notifications", "search", "statuses")  # fmt: skip
-WRITE_SCOPES = ("accounts", "blocks", "bookmarks", "conversations", "favourites", "filters",
-                "follows", "lists", "media", "mutes", "notifications", "reports",
-                "statuses")  # fmt: skip
+READ_SCOPES = (
+    "accounts",
+    "blocks",
+    "bookmarks",
+    "favourites",
+    "filters",
+    "follows",
+    "lists",
+    "mutes",
+    "notifications",
+    "search",
+    "statuses",
+)
+WRITE_SCOPES = (
+    "accounts",
+    "blocks",
+    "bookmarks",
+    "conversations",
+    "favourites",
+    "filters",
+    "follows",
+    "lists",
+    "media",
+    "mutes",
+    "notifications",
+    "reports",
+    "statuses",
+)
 # The legacy ``follow`` scope grants these (Mastodon keeps it for old apps).
-FOLLOW_GRANTS = frozenset({"read:blocks", "write:blocks", "read:follows", "write:follows",
-                           "read:mutes", "write:mutes"})  # fmt: skip
+FOLLOW_GRANTS = frozenset(
+    {"read:blocks", "write:blocks", "read:follows", "write:follows", "read:mutes", "write:mutes"}
+)
 VALID_SCOPES = frozenset(
     {"read", "write", "follow", "push", "profile"}
     | {f"read:{s}" for s in READ_SCOPES}
@@ -58,7 +81,7 @@ class OAuthError(FediverseError):
 
 
 @dataclass(frozen=True)
-class App:
+class App(Row):
     id: int
     client_id: str
     name: str
@@ -67,13 +90,9 @@ class App:
     scopes: list[str]
     created_at: datetime
 
-    @classmethod
-    def from_record(cls, record: asyncpg.Record) -> App:
-        return cls(**{f.name: record[f.name] for f in fields(cls)})
-
 
 @dataclass(frozen=True)
-class Token:
+class Token(Row):
     id: int
     app_id: int
     actor_id: int | None
@@ -82,10 +101,6 @@ class Token:
     last_used_at: datetime | None
     app_name: str = ""
     app_website: str | None = None
-
-    @classmethod
-    def from_record(cls, record: asyncpg.Record) -> Token:
-        return cls(**{f.name: record[f.name] for f in fields(cls) if f.name in record})
 
     def allows(self, required: str) -> bool:
         return scope_allows(self.scopes, required)
@@ -139,21 +154,24 @@ async def create_app(
         check_redirect_uri(uri)
     secret = new_secret()
     record = await conn.fetchrow(
-        Q["insert_app"], new_secret(), hash_secret(secret), name.strip(),
-        website or None, redirect_uris, scopes,
-    )  # fmt: skip
+        Q["insert_app"],
+        new_secret(),
+        hash_secret(secret),
+        name.strip(),
+        website or None,
+        redirect_uris,
+        scopes,
+    )
     assert record is not None
     return App.from_record(record), secret
 
 
 async def find_app(conn: Conn, client_id: str) -> App | None:
-    record = await conn.fetchrow(Q["get_app_by_client_id"], client_id)
-    return None if record is None else App.from_record(record)
+    return await fetch_row(conn, App, Q["get_app_by_client_id"], client_id)
 
 
 async def get_app(conn: Conn, app_id: int) -> App | None:
-    record = await conn.fetchrow(Q["get_app_by_id"], app_id)
-    return None if record is None else App.from_record(record)
+    return await fetch_row(conn, App, Q["get_app_by_id"], app_id)
 
 
 async def authenticate_client(conn: Conn, client_id: str, client_secret: str) -> App:
@@ -187,14 +205,24 @@ def check_authorization_request(
 
 
 async def issue_code(
-    conn: Conn, app: App, actor_id: int, redirect_uri: str, scopes: list[str],
+    conn: Conn,
+    app: App,
+    actor_id: int,
+    redirect_uri: str,
+    scopes: list[str],
     challenge: str | None,
-) -> str:  # fmt: skip
+) -> str:
     code = new_secret()
     await conn.execute(
-        Q["insert_code"], hash_secret(code), app.id, actor_id, redirect_uri, scopes,
-        challenge, CODE_LIFETIME_SECONDS,
-    )  # fmt: skip
+        Q["insert_code"],
+        hash_secret(code),
+        app.id,
+        actor_id,
+        redirect_uri,
+        scopes,
+        challenge,
+        CODE_LIFETIME_SECONDS,
+    )
     return code
 
 

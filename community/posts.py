@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from community.actors import Actor
 from community.html import html_to_text, sanitize_html, text_to_html
 from community.storage.database import Conn
 from community.storage.queries import load_queries
+from community.storage.rows import Row, fetch_row
 from federation.vocabulary import parse_object
 from federation.vocabulary.base import ASObject, id_of, ids_of
 from federation.vocabulary.constants import is_public
@@ -23,7 +25,7 @@ MAX_TITLE = 200
 
 
 @dataclass(frozen=True)
-class Post:
+class Post(Row):
     id: int
     uri: str
     type: str
@@ -44,10 +46,6 @@ class Post:
     updated: datetime | None
     deleted_at: datetime | None
     pinned: bool
-
-    @classmethod
-    def from_record(cls, record: asyncpg.Record) -> Post:
-        return cls(**{f.name: record[f.name] for f in fields(cls)})
 
     @property
     def is_top_level(self) -> bool:
@@ -107,8 +105,20 @@ def parse_datetime(value: str | None) -> datetime:
 
 
 async def find_post(conn: Conn, uri: str) -> Post | None:
-    record = await conn.fetchrow(Q["get_post_by_uri"], uri)
-    return None if record is None else Post.from_record(record)
+    return await fetch_row(conn, Post, Q["get_post_by_uri"], uri)
+
+
+async def find_post_by_id(conn: Conn, post_id: int) -> Post | None:
+    return await fetch_row(conn, Post, Q["get_post_by_id"], post_id)
+
+
+async def find_posts_by_ids(conn: Conn, post_ids: Sequence[int]) -> list[Post]:
+    return [Post.from_record(r) for r in await conn.fetch(Q["get_posts_by_ids"], list(post_ids))]
+
+
+async def find_post_by_uri_or_url(conn: Conn, uri_or_url: str) -> Post | None:
+    """The post whose id, or page, is ``uri_or_url`` (ours or known from elsewhere)."""
+    return await fetch_row(conn, Post, Q["get_post_by_uri_or_url"], uri_or_url)
 
 
 async def is_tombstoned(conn: Conn, uri: str) -> bool:
@@ -126,37 +136,69 @@ async def store_post(
         return existing, False
     parent_uri = id_of(obj.in_reply_to)
     parent = await find_post(conn, parent_uri) if parent_uri else None
-    if group is None and parent is not None and parent.group_id is not None:
-        group_id: int | None = parent.group_id
-    else:
-        group_id = group.id if group else None
-    root_id = (parent.root_id or parent.id) if parent else None
-    content = content_of(obj)
-    record = await conn.fetchrow(
-        Q["insert_post"], obj.id, obj.type_names()[0], author.id, group_id, parent_uri,
-        root_id, id_of(obj.url), title_of(obj, content), content, obj.summary or None,
-        bool(obj.sensitive), language_of(obj), visibility_of(obj, author), local, data,
-        parse_datetime(obj.published),
-    )  # fmt: skip
-    if record is None:  # stored by a concurrent worker a moment ago
+    values = _post_values(obj, data, author, _group_id(group, parent), parent, local)
+    post = await fetch_row(conn, Post, Q["insert_post"], *values)
+    if post is None:  # stored by a concurrent worker a moment ago
         stored = await find_post(conn, obj.id)
         assert stored is not None
         return stored, False
     if parent_uri is None:
-        await conn.execute(Q["set_own_root"], record["id"])
-        own = await conn.fetchrow(Q["get_post_by_id"], record["id"])
+        await conn.execute(Q["set_own_root"], post.id)
+        own = await find_post_by_id(conn, post.id)
         assert own is not None
-        return Post.from_record(own), True
-    return Post.from_record(record), True
+        return own, True
+    return post, True
+
+
+def _group_id(group: Actor | None, parent: Post | None) -> int | None:
+    """The group a post goes to: the one given, else (a reply) its thread's group."""
+    if group is None and parent is not None and parent.group_id is not None:
+        return parent.group_id
+    return group.id if group else None
+
+
+def _post_values(
+    obj: ASObject,
+    data: dict[str, Any],
+    author: Actor,
+    group_id: int | None,
+    parent: Post | None,
+    local: bool,
+) -> list[Any]:
+    """The ``insert_post`` parameters of a new post."""
+    content = content_of(obj)
+    return [
+        obj.id,
+        obj.type_names()[0],
+        author.id,
+        group_id,
+        id_of(obj.in_reply_to),
+        (parent.root_id or parent.id) if parent else None,
+        id_of(obj.url),
+        title_of(obj, content),
+        content,
+        obj.summary or None,
+        bool(obj.sensitive),
+        language_of(obj),
+        visibility_of(obj, author),
+        local,
+        data,
+        parse_datetime(obj.published),
+    ]
 
 
 async def update_post(conn: Conn, post: Post, data: dict[str, Any]) -> Post | None:
     obj = parse_object(data)
     content = content_of(obj)
     record = await conn.fetchrow(
-        Q["update_post_content"], post.id, title_of(obj, content), content,
-        obj.summary or None, bool(obj.sensitive), data,
-    )  # fmt: skip
+        Q["update_post_content"],
+        post.id,
+        title_of(obj, content),
+        content,
+        obj.summary or None,
+        bool(obj.sensitive),
+        data,
+    )
     return None if record is None else Post.from_record(record)
 
 

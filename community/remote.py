@@ -75,16 +75,28 @@ def actor_row_values(doc: ActorDocument, uri: str) -> list[Any]:
     restricted = bool(doc.posting_restricted_to_mods)
     aliases = doc.also_known_as
     return [
-        uri, actor_type, username[:100], authority_of(uri), (doc.name or "")[:200],
-        sanitize_html(doc.summary or ""), id_of(doc.url) if doc.url else None,
-        _image_url(icon), doc.inbox, doc.shared_inbox_uri, doc.outbox, id_of(doc.followers),
-        id_of(doc.following), id_of(doc.featured),
+        uri,
+        actor_type,
+        username[:100],
+        authority_of(uri),
+        (doc.name or "")[:200],
+        sanitize_html(doc.summary or ""),
+        id_of(doc.url) if doc.url else None,
+        _image_url(icon),
+        doc.inbox,
+        doc.shared_inbox_uri,
+        doc.outbox,
+        id_of(doc.followers),
+        id_of(doc.following),
+        id_of(doc.featured),
         doc.moderators_uri if actor_type == "Group" else None,
-        bool(doc.manually_approves_followers), doc.discoverable is not False,
+        bool(doc.manually_approves_followers),
+        doc.discoverable is not False,
         "moderators" if restricted else "members",
-        doc.raw_json, doc.moved_to,
+        doc.raw_json,
+        doc.moved_to,
         [aliases] if isinstance(aliases, str) else list(aliases or []),
-    ]  # fmt: skip
+    ]
 
 
 def _image_url(icon: Any) -> str | None:

@@ -186,10 +186,15 @@ class Settings(BaseSettings):
         description="blocklist: federate with all but blocked domains; allowlist: only allowed.",
     )
 
+    @field_validator("domain", "database_url", "metrics_token", "metrics_port", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("domain")
     @classmethod
     def _check_domain(cls, value: str | None) -> str | None:
-        return None if value is None or not value.strip() else parse_domain(value)
+        return None if value is None else parse_domain(value)
 
     @field_validator("allow_private_addresses", "trusted_proxies", mode="before")
     @classmethod
@@ -198,15 +203,10 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("metrics_token", "metrics_port", mode="before")
-    @classmethod
-    def _empty_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
+        if value is None:
             return None
         if not value.startswith(("postgres://", "postgresql://")):
             raise ValueError("must start with postgresql:// or postgres://")

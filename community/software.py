@@ -7,14 +7,30 @@ DESIGN.md §3: FEP-1b12 community software gets ``Announce{activity}``; microblo
 from __future__ import annotations
 
 FEP1B12_SOFTWARE = frozenset(
-    {"lemmy", "piefed", "mbin", "kbin", "nodebb", "friendica", "discourse", "lotide",
-     "fediverse"}
-)  # fmt: skip
+    {"lemmy", "piefed", "mbin", "kbin", "nodebb", "friendica", "discourse", "lotide", "fediverse"}
+)
 MICROBLOG_SOFTWARE = frozenset(
-    {"mastodon", "akkoma", "pleroma", "misskey", "sharkey", "firefish", "iceshrimp", "calckey",
-     "foundkey", "catodon", "gotosocial", "hometown", "takahe", "mitra", "hollo", "snac",
-     "honk", "gnusocial"}
-)  # fmt: skip
+    {
+        "mastodon",
+        "akkoma",
+        "pleroma",
+        "misskey",
+        "sharkey",
+        "firefish",
+        "iceshrimp",
+        "calckey",
+        "foundkey",
+        "catodon",
+        "gotosocial",
+        "hometown",
+        "takahe",
+        "mitra",
+        "hollo",
+        "snac",
+        "honk",
+        "gnusocial",
+    }
+)
 
 FAMILIES = {"fep1b12": FEP1B12_SOFTWARE, "microblog": MICROBLOG_SOFTWARE}
 

@@ -13,6 +13,7 @@ from datetime import datetime
 import asyncpg
 
 from community.actors import Actor
+from community.membership import find_follow
 from community.posts import Post
 from community.storage.database import Conn
 from community.storage.queries import load_queries
@@ -43,6 +44,11 @@ class Page:
     @property
     def oldest_first(self) -> bool:
         return self.min_id is not None
+
+    @property
+    def keyset(self) -> tuple[int, int, int, bool]:
+        """(after, before, limit, oldest first): how every paged query ends its parameters."""
+        return self.after, self.before, self.limit, self.oldest_first
 
 
 @dataclass(frozen=True)
@@ -93,42 +99,38 @@ def _entries(rows: Iterable[asyncpg.Record]) -> list[Entry]:
 
 
 async def home_entries(conn: Conn, viewer: Actor, page: Page) -> list[Entry]:
-    rows = await conn.fetch(
-        Q["home_entries"], viewer.id, viewer.uri, page.after, page.before, page.limit,
-        page.oldest_first,
-    )  # fmt: skip
+    rows = await conn.fetch(Q["home_entries"], viewer.id, viewer.uri, *page.keyset)
     return _entries(rows)
 
 
 async def public_entries(
     conn: Conn, page: Page, *, local_only: bool = False, remote_only: bool = False
 ) -> list[Entry]:
-    rows = await conn.fetch(
-        Q["public_entries"], page.after, page.before, page.limit, page.oldest_first,
-        local_only, remote_only,
-    )  # fmt: skip
+    rows = await conn.fetch(Q["public_entries"], *page.keyset, local_only, remote_only)
     return _entries(rows)
 
 
 async def tag_entries(conn: Conn, tag: str, page: Page, *, local_only: bool = False) -> list[Entry]:
-    rows = await conn.fetch(
-        Q["tag_entries"], tag.lower().lstrip("#"), page.after, page.before, page.limit,
-        page.oldest_first, local_only,
-    )  # fmt: skip
+    tag = tag.lower().lstrip("#")
+    rows = await conn.fetch(Q["tag_entries"], tag, *page.keyset, local_only)
     return _entries(rows)
 
 
 async def actor_entries(
     conn: Conn, account: Actor, viewer: Actor | None, page: Page, *, exclude_replies: bool = False
 ) -> list[Entry]:
-    follows = False
-    if viewer is not None:
-        record = await conn.fetchrow(Q["get_follow"], viewer.id, account.id)
-        follows = record is not None and record["state"] == "accepted"
+    follow = await find_follow(conn, viewer.id, account.id) if viewer is not None else None
+    follows = follow is not None and follow.accepted
+    viewer_id = viewer.id if viewer else 0
     rows = await conn.fetch(
-        Q["actor_entries"], account.id, viewer.id if viewer else 0, follows, page.after,
-        page.before, page.limit, page.oldest_first, exclude_replies, account.is_group,
-    )  # fmt: skip
+        Q["actor_entries"],
+        account.id,
+        viewer_id,
+        follows,
+        *page.keyset,
+        exclude_replies,
+        account.is_group,
+    )
     return _entries(rows)
 
 
@@ -155,9 +157,15 @@ async def load_bundle(
     for row in rows:
         post = Post.from_record(row)
         bundle.posts[post.id] = PostView(
-            post, row["parent_id"], row["parent_author_id"], row["replies_count"],
-            row["reblogs_count"], row["favourites_count"], row["favourited"], row["reblogged"],
-        )  # fmt: skip
+            post,
+            row["parent_id"],
+            row["parent_author_id"],
+            row["replies_count"],
+            row["reblogs_count"],
+            row["favourites_count"],
+            row["favourited"],
+            row["reblogged"],
+        )
         wanted.add(post.author_id)
         if row["parent_author_id"] is not None:
             wanted.add(row["parent_author_id"])
@@ -173,10 +181,14 @@ async def load_accounts(conn: Conn, actor_ids: Iterable[int]) -> dict[int, Accou
     found: dict[int, AccountView] = {}
     for row in await conn.fetch(Q["actors_with_counts"], list(set(actor_ids))):
         found[row["id"]] = AccountView(
-            Actor.from_record(row), row["followers_count"], row["following_count"],
-            row["statuses_count"], row["last_status_at"], row["user_state"],
+            Actor.from_record(row),
+            row["followers_count"],
+            row["following_count"],
+            row["statuses_count"],
+            row["last_status_at"],
+            row["user_state"],
             bool(row["is_admin"]),
-        )  # fmt: skip
+        )
     return found
 
 
@@ -203,10 +215,7 @@ async def follow_list(
     conn: Conn, account_id: int, page: Page, *, following: bool
 ) -> list[tuple[int, int]]:
     """(cursor, actor id) of an account's followers (or of those it follows)."""
-    rows = await conn.fetch(
-        Q["follow_list"], account_id, page.after, following, page.before, page.limit,
-        page.oldest_first,
-    )  # fmt: skip
+    rows = await conn.fetch(Q["follow_list"], account_id, following, *page.keyset)
     return sorted(((r["cursor"], r["actor_id"]) for r in rows), reverse=True)
 
 
@@ -225,9 +234,14 @@ async def followed_groups(conn: Conn, actor_id: int) -> list[asyncpg.Record]:
 
 
 async def update_profile(
-    conn: Conn, actor: Actor, *, name: str | None, summary_html: str | None,
-    locked: bool | None, discoverable: bool | None,
-) -> Actor:  # fmt: skip
+    conn: Conn,
+    actor: Actor,
+    *,
+    name: str | None,
+    summary_html: str | None,
+    locked: bool | None,
+    discoverable: bool | None,
+) -> Actor:
     record = await conn.fetchrow(
         Q["update_profile"], actor.id, name, summary_html, locked, discoverable
     )

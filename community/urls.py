@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import quote
 
 ACTOR_PATH_PREFIX = {"Person": "users", "Group": "groups"}
@@ -55,25 +56,9 @@ def key_id_of(actor_uri: str) -> str:
     return f"{actor_uri}#main-key"
 
 
-def inbox_uri_of(actor_uri: str) -> str:
-    return f"{actor_uri}/inbox"
+#: What each of our actors has under its own URI (``…/users/NAME/inbox`` and so on).
+Endpoint = Literal["inbox", "outbox", "followers", "following", "moderators", "featured"]
 
 
-def outbox_uri_of(actor_uri: str) -> str:
-    return f"{actor_uri}/outbox"
-
-
-def followers_uri_of(actor_uri: str) -> str:
-    return f"{actor_uri}/followers"
-
-
-def following_uri_of(actor_uri: str) -> str:
-    return f"{actor_uri}/following"
-
-
-def moderators_uri_of(actor_uri: str) -> str:
-    return f"{actor_uri}/moderators"
-
-
-def featured_uri_of(actor_uri: str) -> str:
-    return f"{actor_uri}/featured"
+def endpoint_uri(actor_uri: str, endpoint: Endpoint) -> str:
+    return f"{actor_uri}/{endpoint}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -24,7 +24,7 @@ from fediverse.web import actors, auth, authorize, inbox, objects, pages, wellkn
 from fediverse.web.errors import EXCEPTION_HANDLERS
 from fediverse.web.metrics import token_route
 from fediverse.web.proxy import RequestContextMiddleware
-from fediverse.web.state import context, open_web_state
+from fediverse.web.state import attach_web_state, context, open_web_state
 
 log = logging.getLogger(__name__)
 
@@ -55,33 +55,26 @@ def make_lifespan(settings: Settings, urls: Urls, demo: bool, starters: list[Sta
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        database = open_database(settings)
-        stops: list[Callable[[], Awaitable[None]]] = []
-        try:
+        async with AsyncExitStack() as opened:
+            database = open_database(settings)
+            opened.callback(database.close)
             await prepare_database(database.url, urls, apply_migrations=True)
             pool = await open_pool(database.url)
-            app.state.pool = pool
+            opened.push_async_callback(pool.close)
             ctx = await open_context(settings, urls, pool)
-            app.state.web = await open_web_state(ctx)
+            opened.push_async_callback(ctx.aclose)
+            attach_web_state(app, await open_web_state(ctx))
             if demo:
                 async with ctx.pool.acquire() as conn:
                     await ensure_demo_group(conn, urls)
             for start in starters:
-                stops.append(await start(ctx))
+                opened.push_async_callback(await start(ctx))
             # Start-up objects (modules, settings, pools) live as long as the process: keep them
             # out of the collector's way, so that full collections stay short under load.
             gc.collect()
             gc.freeze()
             log.info("serving %s", urls.base_url)
             yield
-        finally:
-            for stop in reversed(stops):
-                await stop()
-            if hasattr(app.state, "web"):
-                await app.state.web.context.aclose()
-            if hasattr(app.state, "pool"):
-                await app.state.pool.close()
-            database.close()
 
     return lifespan
 

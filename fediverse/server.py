@@ -9,6 +9,7 @@ from community.settings import Settings
 from fediverse.app import create_app
 from fediverse.logs import setup_logging
 from fediverse.web.metrics import start_metrics_port
+from fediverse.worker import start_delivery_worker
 from inbox.worker import inbox_starter
 
 
@@ -34,6 +35,4 @@ def default_starters(settings: Settings) -> list[Starter]:
     workers unless FEDIVERSE_RUN_WORKERS=false."""
     if not settings.run_workers:
         return [start_metrics_port]
-    from fediverse.worker import start_delivery_worker
-
     return [start_metrics_port, inbox_starter(), start_delivery_worker]

@@ -21,6 +21,11 @@ from inbox.worker import InboxWorker
 from outbox.config import WorkerConfig
 from outbox.worker import DeliveryWorker
 
+try:
+    import uvloop
+except ImportError:  # pragma: no cover - uvloop comes with uvicorn[standard] (not on Windows)
+    uvloop = None  # type: ignore[assignment]
+
 log = logging.getLogger(__name__)
 
 
@@ -86,9 +91,7 @@ def main_worker(settings: Settings) -> None:
             loop.add_signal_handler(sig, stop.set)
         await run_worker_process(settings, stop)
 
-    try:
-        import uvloop
-    except ImportError:  # pragma: no cover - uvloop comes with uvicorn[standard]
+    if uvloop is None:  # pragma: no cover - uvloop comes with uvicorn[standard]
         asyncio.run(main())
     else:
         uvloop.run(main())

@@ -103,6 +103,9 @@ def start_worker(env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
     """A real ``fediverse worker`` process (inbox and delivery), logging into ``cwd``."""
     with (cwd / f"worker-{time.monotonic_ns()}.log").open("wb") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "fediverse", "worker"], env=env, cwd=cwd, stdout=log,
+            [sys.executable, "-m", "fediverse", "worker"],
+            env=env,
+            cwd=cwd,
+            stdout=log,
             stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        )

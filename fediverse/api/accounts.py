@@ -8,15 +8,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from community.actors import find_local_actor
+from community.actors import Actor, find_local_actor
+from community.context import AppContext
 from community.errors import InvalidInput
 from community.html import text_to_html
 from community.statuses import actor_entries, follow_list, relationships, update_profile
-from fediverse.api.auth import optional, require
+from community.storage.database import Conn
+from fediverse.api.auth import Caller, optional, require
 from fediverse.api.common import (
     account_actor,
     account_view,
     answer,
+    change_relationship,
     path_id,
     render_accounts,
     render_entries,
@@ -107,8 +110,9 @@ async def statuses(request: Request) -> Response:
         account = await account_actor(conn, path_id(request))
         if params.flag("pinned") or params.flag("only_media"):
             return answer([])  # we keep neither pins of people nor media
-        entries = await actor_entries(conn, account, viewer, page,
-                                      exclude_replies=params.flag("exclude_replies"))  # fmt: skip
+        entries = await actor_entries(
+            conn, account, viewer, page, exclude_replies=params.flag("exclude_replies")
+        )
         rendered = await render_entries(request, conn, entries, viewer)
     return answer(rendered, link_header(request, [e.entry_id for e in entries]))
 
@@ -142,28 +146,24 @@ async def relationships_of(request: Request) -> Response:
     return answer([render_relationship(i, found.get(i)) for i in ids if i in found])
 
 
-async def _change_follow(request: Request, *, follow: bool) -> Response:
-    caller = await require(request, "write:follows")
-    ctx = context(request)
-    async with ctx.pool.acquire() as conn:
-        target = await account_actor(conn, path_id(request))
-        try:
-            if follow:
-                await actions.follow(conn, ctx.urls, caller.person, target)
-            else:
-                await actions.unfollow(conn, ctx.urls, caller.person, target)
-        except InvalidInput as exc:
-            raise ApiError(403, str(exc)) from None
-        found = await relationships(conn, caller.person.id, [target.id])
-    return answer(render_relationship(target.id, found.get(target.id)))
+async def _follow(conn: Conn, ctx: AppContext, caller: Caller, target: Actor) -> None:
+    await actions.follow(conn, ctx.urls, caller.person, target)
+
+
+async def _unfollow(conn: Conn, ctx: AppContext, caller: Caller, target: Actor) -> None:
+    await actions.unfollow(conn, ctx.urls, caller.person, target)
+
+
+def _forbidden(exc: InvalidInput) -> ApiError:
+    return ApiError(403, str(exc))
 
 
 async def follow(request: Request) -> Response:
-    return await _change_follow(request, follow=True)
+    return await change_relationship(request, _follow, _forbidden)
 
 
 async def unfollow(request: Request) -> Response:
-    return await _change_follow(request, follow=False)
+    return await change_relationship(request, _unfollow, _forbidden)
 
 
 routes = [

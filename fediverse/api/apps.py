@@ -28,8 +28,9 @@ def render_app(app: oauth.App, client_secret: str | None = None) -> JSON:
         "vapid_key": "",
     }
     if client_secret is not None:
-        rendered.update(client_id=app.client_id, client_secret=client_secret,
-                        client_secret_expires_at=0)  # fmt: skip
+        rendered.update(
+            client_id=app.client_id, client_secret=client_secret, client_secret_expires_at=0
+        )
     return rendered
 
 

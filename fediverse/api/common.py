@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from community.actors import Actor, find_actor_by_id
-from community.errors import FediverseError
+from community.context import AppContext
+from community.errors import FediverseError, InvalidInput
 from community.membership import find_follow
-from community.posts import Post
-from community.statuses import AccountView, Entry, load_accounts, load_bundle, mention_uris
+from community.posts import Post, find_post_by_id, find_posts_by_ids
+from community.statuses import (
+    AccountView,
+    Entry,
+    load_accounts,
+    load_bundle,
+    mention_uris,
+    relationships,
+)
 from community.storage.database import Conn
-from community.storage.queries import load_queries
 from federation.errors import FederationError
 from federation.vocabulary.base import ids_of
 from federation.webfinger import parse_handle
-from fediverse.api.entities import JSON, render_account, render_entry
-from fediverse.api.errors import not_found
+from fediverse.api.auth import Caller, require
+from fediverse.api.entities import JSON, render_account, render_entry, render_relationship
+from fediverse.api.errors import ApiError, not_found
 from fediverse.web.responses import JSONResponse
 from fediverse.web.state import context
-
-Q = load_queries("community")
 
 NO_CACHE = {"Cache-Control": "no-cache, no-store, max-age=0, must-revalidate"}
 
@@ -62,8 +68,7 @@ async def can_see(conn: Conn, post: Post, viewer: Actor | None) -> bool:
 
 
 async def visible_post(conn: Conn, post_id: int, viewer: Actor | None) -> Post:
-    record = await conn.fetchrow(Q["get_post_by_id"], post_id)
-    post = Post.from_record(record) if record is not None else None
+    post = await find_post_by_id(conn, post_id)
     if post is None or not await can_see(conn, post, viewer):
         raise not_found()
     return post
@@ -71,16 +76,16 @@ async def visible_post(conn: Conn, post_id: int, viewer: Actor | None) -> Post:
 
 async def visible_ids(conn: Conn, post_ids: Sequence[int], viewer: Actor | None) -> list[int]:
     """Those of ``post_ids`` that ``viewer`` may see."""
-    records = await conn.fetch(Q["get_posts_by_ids"], list(post_ids))
-    return [r["id"] for r in records if await can_see(conn, Post.from_record(r), viewer)]
+    return [p.id for p in await find_posts_by_ids(conn, post_ids) if await can_see(conn, p, viewer)]
 
 
 async def render_entries(
     request: Request, conn: Conn, entries: Sequence[Entry], viewer: Actor | None
 ) -> list[JSON]:
     sharers = [e.sharer_id for e in entries if e.sharer_id is not None]
-    bundle = await load_bundle(conn, [e.post_id for e in entries], sharers,
-                               viewer.id if viewer else None)  # fmt: skip
+    bundle = await load_bundle(
+        conn, [e.post_id for e in entries], sharers, viewer.id if viewer else None
+    )
     urls = context(request).urls
     rendered = [render_entry(e, bundle, urls, viewer.id if viewer else None) for e in entries]
     return [r for r in rendered if r is not None]
@@ -111,6 +116,26 @@ async def render_accounts(request: Request, conn: Conn, actor_ids: Sequence[int]
     views = await load_accounts(conn, actor_ids)
     urls = context(request).urls
     return [render_account(views[i], urls) for i in actor_ids if i in views]
+
+
+#: What a member does to another account: follow, unfollow, answer a request to follow.
+Act = Callable[[Conn, AppContext, Caller, Actor], Awaitable[None]]
+
+
+async def change_relationship(
+    request: Request, act: Act, refused: Callable[[InvalidInput], ApiError]
+) -> Response:
+    """Do ``act`` to the account the path names; answer with the relationship it leaves."""
+    caller = await require(request, "write:follows")
+    ctx = context(request)
+    async with ctx.pool.acquire() as conn:
+        target = await account_actor(conn, path_id(request))
+        try:
+            await act(conn, ctx, caller, target)
+        except InvalidInput as exc:
+            raise refused(exc) from None
+        found = await relationships(conn, caller.person.id, [target.id])
+    return answer(render_relationship(target.id, found.get(target.id)))
 
 
 async def resolve_remote(request: Request, handle: str) -> Actor | None:

@@ -15,6 +15,8 @@ from typing import Any
 
 import asyncpg
 
+from community.actors import Actor
+from community.html import html_to_text
 from community.notifications import Notification
 from community.statuses import AccountView, Bundle, Entry, PostView, hashtags_of, mention_uris
 from community.urls import Urls
@@ -45,7 +47,7 @@ def render_account(view: AccountView, urls: Urls, *, source: bool = False) -> JS
     account: JSON = {
         "id": str(actor.id),
         "username": actor.username,
-        "acct": actor.username if actor.local else f"{actor.username}@{actor.domain}",
+        "acct": _acct(actor),
         "display_name": actor.name or "",
         "locked": actor.manually_approves_followers,
         "bot": actor.type in ("Service", "Application"),
@@ -72,20 +74,30 @@ def render_account(view: AccountView, urls: Urls, *, source: bool = False) -> JS
     if actor.local:
         account["noindex"] = not actor.discoverable
     if source:
-        account["source"] = {
-            "note": _plain(actor.summary), "fields": [], "privacy": "public",
-            "sensitive": False, "language": None, "follow_requests_count": 0,
-            "hide_collections": False, "discoverable": actor.discoverable, "indexable": False,
-        }  # fmt: skip
-        account["role"] = {"id": "-99", "name": "", "permissions": "0", "color": "",
-                           "highlighted": False}  # fmt: skip
+        account.update(_credentials(actor))
     return account
 
 
-def _plain(summary_html: str) -> str:
-    from community.html import html_to_text
+def _credentials(actor: Actor) -> JSON:
+    """What only the account's own person sees (``credential_account_serializer.rb``)."""
+    source = {
+        "note": html_to_text(actor.summary),
+        "fields": [],
+        "privacy": "public",
+        "sensitive": False,
+        "language": None,
+        "follow_requests_count": 0,
+        "hide_collections": False,
+        "discoverable": actor.discoverable,
+        "indexable": False,
+    }
+    role = {"id": "-99", "name": "", "permissions": "0", "color": "", "highlighted": False}
+    return {"source": source, "role": role}
 
-    return html_to_text(summary_html)
+
+def _acct(actor: Actor) -> str:
+    """``name`` for our accounts, ``name@host`` for others' (as Mastodon writes it)."""
+    return actor.username if actor.local else f"{actor.username}@{actor.domain}"
 
 
 def _content(view: PostView) -> str:
@@ -103,11 +115,10 @@ def _mentions(view: PostView, bundle: Bundle) -> list[JSON]:
     for uri in dict.fromkeys(mention_uris(view.post.raw)):
         actor_id = bundle.ids_by_uri.get(uri)
         account = bundle.accounts.get(actor_id) if actor_id is not None else None
-        if account is None:
-            continue
-        a = account.actor
-        found.append({"id": str(a.id), "username": a.username, "url": a.url or a.uri,
-                      "acct": a.username if a.local else f"{a.username}@{a.domain}"})  # fmt: skip
+        if account is not None:
+            a = account.actor
+            url = a.url or a.uri
+            found.append({"id": str(a.id), "username": a.username, "url": url, "acct": _acct(a)})
     return found
 
 
@@ -141,8 +152,13 @@ def render_post(view: PostView, bundle: Bundle, urls: Urls, viewer_id: int | Non
         "poll": None,
     }
     if viewer_id is not None:
-        status.update(favourited=view.favourited, reblogged=view.reblogged, muted=False,
-                      bookmarked=False, filtered=[])  # fmt: skip
+        status.update(
+            favourited=view.favourited,
+            reblogged=view.reblogged,
+            muted=False,
+            bookmarked=False,
+            filtered=[],
+        )
         if post.author_id == viewer_id:
             status["pinned"] = False
     return status

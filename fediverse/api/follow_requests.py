@@ -7,12 +7,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from community.actors import Actor
+from community.context import AppContext
 from community.errors import InvalidInput
-from community.statuses import pending_follower_ids, relationships
-from fediverse.api.auth import require
-from fediverse.api.common import account_actor, answer, path_id, render_accounts
-from fediverse.api.entities import render_relationship
-from fediverse.api.errors import not_found
+from community.statuses import pending_follower_ids
+from community.storage.database import Conn
+from fediverse.api.auth import Caller, require
+from fediverse.api.common import answer, change_relationship, render_accounts
+from fediverse.api.errors import ApiError, not_found
 from fediverse.web.state import context
 from outbox.actions import answer_request
 
@@ -24,25 +26,25 @@ async def index(request: Request) -> Response:
         return answer(await render_accounts(request, conn, ids))
 
 
-async def _answer(request: Request, *, approve: bool) -> Response:
-    caller = await require(request, "write:follows")
-    ctx = context(request)
-    async with ctx.pool.acquire() as conn:
-        follower = await account_actor(conn, path_id(request))
-        try:
-            await answer_request(conn, ctx.urls, caller.person, follower, approve=approve)
-        except InvalidInput:
-            raise not_found() from None
-        found = await relationships(conn, caller.person.id, [follower.id])
-    return answer(render_relationship(follower.id, found.get(follower.id)))
+async def _authorize(conn: Conn, ctx: AppContext, caller: Caller, follower: Actor) -> None:
+    await answer_request(conn, ctx.urls, caller.person, follower, approve=True)
+
+
+async def _reject(conn: Conn, ctx: AppContext, caller: Caller, follower: Actor) -> None:
+    await answer_request(conn, ctx.urls, caller.person, follower, approve=False)
+
+
+def _unknown(exc: InvalidInput) -> ApiError:
+    """Someone who does not ask to follow: Mastodon answers 404."""
+    return not_found()
 
 
 async def authorize(request: Request) -> Response:
-    return await _answer(request, approve=True)
+    return await change_relationship(request, _authorize, _unknown)
 
 
 async def reject(request: Request) -> Response:
-    return await _answer(request, approve=False)
+    return await change_relationship(request, _reject, _unknown)
 
 
 routes = [

@@ -8,14 +8,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from community.storage.queries import load_queries
+from community.context import AppContext
+from community.usage import Usage, read_usage
 from fediverse import __version__
 from fediverse.api.common import answer
 from fediverse.api.entities import JSON, default_header_url
 from fediverse.web.state import context
 from outbox.actions import MAX_POST_LENGTH
-
-Q = load_queries("community")
 
 # Apps read features from the Mastodon version they are told; we speak 4.3's client API.
 MASTODON_VERSION = f"4.3.0 (compatible; fediverse {__version__})"
@@ -48,49 +47,74 @@ def configuration() -> JSON:
     }
 
 
-async def instance_v2(request: Request) -> Response:
-    ctx = context(request)
+def render_instance_v2(ctx: AppContext, usage: Usage) -> JSON:
     settings = ctx.settings
-    async with ctx.pool.acquire() as conn:
-        users = await conn.fetchrow(Q["count_users"])
-    assert users is not None
     mode = settings.registration_mode
-    return answer({
-        "domain": ctx.urls.domain, "title": settings.instance_name, "version": MASTODON_VERSION,
+    return {
+        "domain": ctx.urls.domain,
+        "title": settings.instance_name,
+        "version": MASTODON_VERSION,
         "source_url": "https://github.com/fediverse/fediverse",
         "description": settings.instance_description,
-        "usage": {"users": {"active_month": users["active_month"]}},
-        "thumbnail": {"url": default_header_url(ctx.urls)}, "icon": [], "languages": ["en"],
+        "usage": {"users": {"active_month": usage.active_month}},
+        "thumbnail": {"url": default_header_url(ctx.urls)},
+        "icon": [],
+        "languages": ["en"],
         "configuration": {**configuration(), "vapid": {"public_key": ""}},
-        "registrations": {"enabled": mode != "closed", "approval_required": mode == "approval",
-                          "reason_required": False, "message": None, "min_age": None,
-                          "url": None},
+        "registrations": {
+            "enabled": mode != "closed",
+            "approval_required": mode == "approval",
+            "reason_required": False,
+            "message": None,
+            "min_age": None,
+            "url": None,
+        },
         "api_versions": {"mastodon": 2},
-        "contact": {"email": "", "account": None}, "rules": [],
-    })  # fmt: skip
+        "contact": {"email": "", "account": None},
+        "rules": [],
+    }
+
+
+def render_instance_v1(ctx: AppContext, usage: Usage) -> JSON:
+    settings = ctx.settings
+    mode = settings.registration_mode
+    return {
+        "uri": ctx.urls.domain,
+        "title": settings.instance_name,
+        "short_description": settings.instance_description,
+        "description": settings.instance_description,
+        "email": "",
+        "version": MASTODON_VERSION,
+        "urls": {"streaming_api": None},
+        "stats": {
+            "user_count": usage.users,
+            "status_count": usage.local_posts,
+            "domain_count": 0,
+        },
+        "thumbnail": default_header_url(ctx.urls),
+        "languages": ["en"],
+        "registrations": mode != "closed",
+        "approval_required": mode == "approval",
+        "invites_enabled": False,
+        "configuration": configuration(),
+        "contact_account": None,
+        "rules": [],
+    }
+
+
+async def _usage(ctx: AppContext) -> Usage:
+    async with ctx.pool.acquire() as conn:
+        return await read_usage(conn)
+
+
+async def instance_v2(request: Request) -> Response:
+    ctx = context(request)
+    return answer(render_instance_v2(ctx, await _usage(ctx)))
 
 
 async def instance_v1(request: Request) -> Response:
     ctx = context(request)
-    settings = ctx.settings
-    async with ctx.pool.acquire() as conn:
-        users = await conn.fetchrow(Q["count_users"])
-        counts = await conn.fetchrow(Q["count_local_content"])
-    assert users is not None
-    assert counts is not None
-    mode = settings.registration_mode
-    return answer({
-        "uri": ctx.urls.domain, "title": settings.instance_name,
-        "short_description": settings.instance_description,
-        "description": settings.instance_description, "email": "",
-        "version": MASTODON_VERSION, "urls": {"streaming_api": None},
-        "stats": {"user_count": users["total"], "status_count": counts["posts"],
-                  "domain_count": 0},
-        "thumbnail": default_header_url(ctx.urls), "languages": ["en"],
-        "registrations": mode != "closed", "approval_required": mode == "approval",
-        "invites_enabled": False, "configuration": configuration(),
-        "contact_account": None, "rules": [],
-    })  # fmt: skip
+    return answer(render_instance_v1(ctx, await _usage(ctx)))
 
 
 async def empty_list(request: Request) -> Response:
@@ -102,14 +126,21 @@ async def empty_object(request: Request) -> Response:
 
 
 async def preferences(request: Request) -> Response:
-    return answer({"posting:default:visibility": "public", "posting:default:sensitive": False,
-                   "posting:default:language": None, "reading:expand:media": "default",
-                   "reading:expand:spoilers": False})  # fmt: skip
+    return answer(
+        {
+            "posting:default:visibility": "public",
+            "posting:default:sensitive": False,
+            "posting:default:language": None,
+            "reading:expand:media": "default",
+            "reading:expand:spoilers": False,
+        }
+    )
 
 
 async def missing_image(request: Request) -> Response:
-    return Response(MISSING_PNG, media_type="image/png",
-                    headers={"Cache-Control": "public, max-age=86400"})  # fmt: skip
+    return Response(
+        MISSING_PNG, media_type="image/png", headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 # A 1×1 grey PNG: apps expect avatar and header URLs that load.

@@ -37,10 +37,10 @@ async def index(request: Request) -> Response:
     if params.list("types") and kinds is None:
         return answer([])
     async with context(request).pool.acquire() as conn:
+        excluded = params.list("exclude_types")
         found = await notes.list_notifications(
-            conn, caller.person.id, after=page.after, before=page.before, limit=page.limit,
-            oldest_first=page.oldest_first, kinds=kinds, excluded=params.list("exclude_types"),
-        )  # fmt: skip
+            conn, caller.person.id, page, kinds=kinds, excluded=excluded
+        )
         rendered = await _render(request, conn, found, caller.person.id)
     return answer(rendered, link_header(request, [n.id for n in found]))
 

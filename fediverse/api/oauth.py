@@ -58,8 +58,9 @@ async def token(request: Request) -> Response:
         if grant_type == "client_credentials":
             scopes = oauth.parse_scopes(params.text("scope"))
             if not set(scopes) <= set(app.scopes):
-                raise OAuthError("invalid_scope", "The requested scope is invalid, unknown, "
-                                 "or malformed.")  # fmt: skip
+                raise OAuthError(
+                    "invalid_scope", "The requested scope is invalid, unknown, or malformed."
+                )
             raw, issued = await oauth.issue_token(conn, app, None, scopes)
         else:
             code = params.text("code")
@@ -82,20 +83,22 @@ async def revoke(request: Request) -> Response:
 
 async def metadata(request: Request) -> Response:
     base = context(request).urls.base_url
-    return answer({
-        "issuer": base + "/",
-        "service_documentation": "https://docs.joinmastodon.org/",
-        "authorization_endpoint": base + "/oauth/authorize",
-        "token_endpoint": base + "/oauth/token",
-        "app_registration_endpoint": base + "/api/v1/apps",
-        "revocation_endpoint": base + "/oauth/revoke",
-        "scopes_supported": sorted(oauth.VALID_SCOPES),
-        "response_types_supported": ["code"],
-        "response_modes_supported": ["query", "fragment", "form_post"],
-        "code_challenge_methods_supported": ["S256"],
-        "grant_types_supported": GRANT_TYPES,
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-    })  # fmt: skip
+    return answer(
+        {
+            "issuer": base + "/",
+            "service_documentation": "https://docs.joinmastodon.org/",
+            "authorization_endpoint": base + "/oauth/authorize",
+            "token_endpoint": base + "/oauth/token",
+            "app_registration_endpoint": base + "/api/v1/apps",
+            "revocation_endpoint": base + "/oauth/revoke",
+            "scopes_supported": sorted(oauth.VALID_SCOPES),
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query", "fragment", "form_post"],
+            "code_challenge_methods_supported": ["S256"],
+            "grant_types_supported": GRANT_TYPES,
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        }
+    )
 
 
 routes = [

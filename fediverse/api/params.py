@@ -108,8 +108,11 @@ def link_header(request: Request, ids: Sequence[int]) -> dict[str, str]:
     if not ids:
         return {}
     base = context(request).urls.base_url + request.url.path
-    kept = [(k, v) for k, v in request.query_params.multi_items()
-            if k not in ("max_id", "min_id", "since_id")]  # fmt: skip
+    kept = [
+        (k, v)
+        for k, v in request.query_params.multi_items()
+        if k not in ("max_id", "min_id", "since_id")
+    ]
     extra = "&" + urlencode(kept) if kept else ""
     next_url = f"{base}?max_id={min(ids)}{extra}"
     prev_url = f"{base}?min_id={max(ids)}{extra}"

@@ -6,17 +6,17 @@ by URL (no full-text search); hashtags are echoed back."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from community.actors import Actor
-from community.posts import Post
+from community.actors import Actor, find_actor_by_uri_or_url
+from community.posts import Post, find_post_by_uri_or_url
 from community.resolve import resolve_url
 from community.statuses import search_actor_ids
-from community.storage.queries import load_queries
-from fediverse.api.auth import optional
+from fediverse.api.auth import Caller, optional
 from fediverse.api.common import (
     answer,
     render_accounts,
@@ -24,11 +24,11 @@ from fediverse.api.common import (
     resolve_remote,
     visible_ids,
 )
+from fediverse.api.entities import JSON
 from fediverse.api.errors import ApiError
-from fediverse.api.params import read_params
+from fediverse.api.params import Params, read_params
 from fediverse.web.state import context
 
-Q = load_queries("community")
 HANDLE_RE = re.compile(r"^@?[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+(:\d+)?$")
 TAG_RE = re.compile(r"^#?(\w{1,100})$")
 NEEDS_LOGIN = (
@@ -36,71 +36,93 @@ NEEDS_LOGIN = (
 )
 
 
+@dataclass(frozen=True)
+class Query:
+    """One search: its text, what kind of result it wants, and how far to look."""
+
+    text: str
+    kind: str | None
+    resolve: bool
+    limit: int
+    #: only accounts this actor follows
+    following: int | None
+
+
+def _read_query(params: Params, caller: Caller | None) -> Query:
+    resolve = params.flag("resolve")
+    if resolve and caller is None:
+        raise ApiError(401, NEEDS_LOGIN)
+    viewer = caller.actor if caller else None
+    return Query(
+        text=(params.text("q") or "").strip()[:500],
+        kind=params.text("type"),
+        resolve=resolve,
+        limit=max(1, min(params.integer("limit") or 20, 40)),
+        following=viewer.id if viewer and params.flag("following") else None,
+    )
+
+
 async def _by_url(request: Request, q: str, resolve: bool) -> Actor | Post | None:
     ctx = context(request)
     async with ctx.pool.acquire() as conn:
-        record = await conn.fetchrow(Q["get_post_by_uri_or_url"], q)
-        if record is not None:
-            return Post.from_record(record)
-        record = await conn.fetchrow(Q["get_actor_by_uri_or_url"], q)
-        if record is not None:
-            return Actor.from_record(record)
+        known = await find_post_by_uri_or_url(conn, q) or await find_actor_by_uri_or_url(conn, q)
+    if known is not None:
+        return known
     if not resolve or ctx.urls.is_local(q):
         return None
     return await resolve_url(ctx, q)
 
 
-async def _accounts(
-    request: Request, q: str, resolve: bool, limit: int, following: int | None
-) -> list[int]:
+async def _accounts(request: Request, query: Query) -> list[int]:
     """The account a handle names (resolved elsewhere if asked), then name matches here."""
     found: list[int] = []
-    if resolve and HANDLE_RE.match(q):
+    q = query.text
+    if query.resolve and HANDLE_RE.match(q):
         actor = await resolve_remote(request, "@" + q.lstrip("@"))
         if actor is not None:
             found.append(actor.id)
     async with context(request).pool.acquire() as conn:
-        for actor_id in await search_actor_ids(conn, q, limit, followed_by=following):
-            if actor_id not in found:
-                found.append(actor_id)
-    return found
+        matches = await search_actor_ids(conn, q, query.limit, followed_by=query.following)
+    return list(dict.fromkeys(found + matches))
+
+
+async def _matches(request: Request, query: Query) -> tuple[list[int], list[int]]:
+    """(account ids, post ids) that ``query`` finds."""
+    if query.text.startswith(("https://", "http://")):
+        found = await _by_url(request, query.text, query.resolve)
+        if isinstance(found, Actor) and found.type != "Application":
+            return [found.id], []
+        return ([], [found.id]) if isinstance(found, Post) else ([], [])
+    if query.kind in (None, "accounts") and query.text:
+        return await _accounts(request, query), []
+    return [], []
+
+
+def _hashtags(request: Request, query: Query) -> list[JSON]:
+    """A query that reads as a hashtag comes back as one (we keep no index of hashtags)."""
+    tag = TAG_RE.match(query.text)
+    if not tag or query.kind not in (None, "hashtags") or query.text.startswith("@"):
+        return []
+    url = context(request).urls.tag_url(tag[1])
+    return [{"name": tag[1], "url": url, "history": [], "following": False}]
 
 
 async def search(request: Request) -> Response:
     caller = await optional(request, "read:search")
-    params = await read_params(request)
-    q = (params.text("q") or "").strip()[:500]
-    kind = params.text("type")
-    resolve = params.flag("resolve")
-    if resolve and caller is None:
-        raise ApiError(401, NEEDS_LOGIN)
-    limit = max(1, min(params.integer("limit") or 20, 40))
+    query = _read_query(await read_params(request), caller)
     viewer = caller.actor if caller else None
-    account_ids: list[int] = []
-    post_ids: list[int] = []
-    if q.startswith(("https://", "http://")):
-        found = await _by_url(request, q, resolve)
-        if isinstance(found, Actor) and found.type != "Application":
-            account_ids.append(found.id)
-        elif isinstance(found, Post):
-            post_ids.append(found.id)
-    elif kind in (None, "accounts") and q:
-        following = viewer.id if viewer and params.flag("following") else None
-        account_ids = await _accounts(request, q, resolve, limit, following)
+    account_ids, post_ids = await _matches(request, query)
     async with context(request).pool.acquire() as conn:
-        accounts = await render_accounts(request, conn, account_ids[:limit])
-        statuses = await render_posts(request, conn, await visible_ids(conn, post_ids, viewer),
-                                      viewer)  # fmt: skip
-    tag = TAG_RE.match(q)
-    hashtags: list[dict[str, object]] = []
-    if tag and kind in (None, "hashtags") and not q.startswith("@"):
-        hashtags = [{"name": tag[1], "url": context(request).urls.tag_url(tag[1]),
-                     "history": [], "following": False}]  # fmt: skip
-    return answer({
-        "accounts": accounts if kind in (None, "accounts") else [],
-        "statuses": statuses if kind in (None, "statuses") else [],
-        "hashtags": hashtags,
-    })  # fmt: skip
+        accounts = await render_accounts(request, conn, account_ids[: query.limit])
+        visible = await visible_ids(conn, post_ids, viewer)
+        statuses = await render_posts(request, conn, visible, viewer)
+    return answer(
+        {
+            "accounts": accounts if query.kind in (None, "accounts") else [],
+            "statuses": statuses if query.kind in (None, "statuses") else [],
+            "hashtags": _hashtags(request, query),
+        }
+    )
 
 
 routes = [Route("/api/v2/search", search, methods=["GET"])]

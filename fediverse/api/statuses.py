@@ -87,16 +87,24 @@ async def create(request: Request) -> Response:
         people = tuple(a for a in mentioned.values() if not a.is_group)
         groups = [a for a in mentioned.values() if a.is_group]
         composition = Composition(
-            visibility=visibility, spoiler_text=spoiler,
-            sensitive=params.flag("sensitive"), language=language,
-            mentions=tuple(groups[1:]) + people, hashtags=tuple(compose.hashtags_in(text)),
+            visibility=visibility,
+            spoiler_text=spoiler,
+            sensitive=params.flag("sensitive"),
+            language=language,
+            mentions=tuple(groups[1:]) + people,
+            hashtags=tuple(compose.hashtags_in(text)),
             content_html=compose.render_text(text, mentioned, ctx.urls),
-        )  # fmt: skip
+        )
         try:
             post = await actions.publish(
-                conn, ctx.urls, caller.person, text, group=groups[0] if groups else None,
-                in_reply_to=parent.uri if parent else None, composition=composition,
-            )  # fmt: skip
+                conn,
+                ctx.urls,
+                caller.person,
+                text,
+                group=groups[0] if groups else None,
+                in_reply_to=parent.uri if parent else None,
+                composition=composition,
+            )
         except InvalidInput as exc:
             raise invalid(str(exc)) from None
         rendered = await render_posts(request, conn, [post.id], caller.actor)
@@ -142,13 +150,18 @@ async def thread(request: Request) -> Response:
     async with context(request).pool.acquire() as conn:
         post = await find_visible(conn, path_id(request), viewer)
         ancestor_ids, descendant_ids = await thread_of(conn, post.id)
-        ancestors = await render_posts(request, conn, await visible_ids(conn, ancestor_ids, viewer),
-                                       viewer)  # fmt: skip
+        ancestors = await render_posts(
+            request, conn, await visible_ids(conn, ancestor_ids, viewer), viewer
+        )
         descendants = await render_posts(
             request, conn, await visible_ids(conn, descendant_ids, viewer), viewer
         )
-    return answer({"ancestors": _in_order(ancestors, ancestor_ids),
-                   "descendants": _in_order(descendants, descendant_ids)})  # fmt: skip
+    return answer(
+        {
+            "ancestors": _in_order(ancestors, ancestor_ids),
+            "descendants": _in_order(descendants, descendant_ids),
+        }
+    )
 
 
 def _in_order(rendered: list[dict[str, object]], ids: list[int]) -> list[dict[str, object]]:

@@ -47,8 +47,9 @@ async def public(request: Request) -> Response:
         if params.flag("only_media"):
             entries: list[Entry] = []
         else:
-            entries = await public_entries(conn, page, local_only=params.flag("local"),
-                                           remote_only=params.flag("remote"))  # fmt: skip
+            entries = await public_entries(
+                conn, page, local_only=params.flag("local"), remote_only=params.flag("remote")
+            )
         rendered = await render_entries(request, conn, entries, caller.actor if caller else None)
     return _page_answer(request, rendered, entries)
 
@@ -79,8 +80,12 @@ async def group_timeline(request: Request) -> Response:
 
 def render_list(row: asyncpg.Record) -> JSON:
     """A followed group as a Mastodon List entity."""
-    return {"id": str(row["id"]), "title": str(row["name"] or row["username"]),
-            "replies_policy": "list", "exclusive": False}  # fmt: skip
+    return {
+        "id": str(row["id"]),
+        "title": str(row["name"] or row["username"]),
+        "replies_policy": "list",
+        "exclusive": False,
+    }
 
 
 async def lists(request: Request) -> Response:

@@ -96,7 +96,7 @@ async def create_group_command(
             conn,
             urls,
             name,
-            title=title,
+            name=title,
             summary=summary_html(summary),
             closed=closed,
             posting_policy=cast(PostingPolicy, posting),

@@ -7,11 +7,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from community import collections as col
-from community.actors import Actor, find_local_actor, get_local_key
+from community.actors import Actor, find_instance_actor, find_local_actor, get_local_key
 from community.errors import InvalidInput, NotFoundError
 from community.posts import pinned_posts
 from community.render import render_actor
-from community.storage.queries import load_queries
 from community.urls import ACTOR_PATH_PREFIX
 from fediverse.web.negotiation import choose_representation
 from fediverse.web.pages import render_profile
@@ -19,7 +18,6 @@ from fediverse.web.responses import ActivityResponse
 from fediverse.web.signed_fetch import check_authorized_fetch
 from fediverse.web.state import context
 
-Q = load_queries("community")
 _TYPE_OF_PREFIX = {prefix: actor_type for actor_type, prefix in ACTOR_PATH_PREFIX.items()}
 
 
@@ -36,10 +34,10 @@ async def _actor_at(request: Request) -> Actor:
 
 async def _instance_actor(request: Request) -> Actor:
     async with context(request).pool.acquire() as conn:
-        record = await conn.fetchrow(Q["get_instance_actor"])
-    if record is None:
+        found = await find_instance_actor(conn)
+    if found is None:
         raise NotFoundError("instance actor")
-    return Actor.from_record(record)
+    return found
 
 
 async def _actor_document(request: Request, actor: Actor) -> Response:

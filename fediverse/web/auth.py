@@ -6,9 +6,11 @@ PostgreSQL, so every process of the server shares them.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import urlsplit
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -57,8 +59,9 @@ async def over_limit(request: Request, kind: str, limit: int, *keys: str) -> int
     settings = context(request).settings
     async with context(request).pool.acquire() as conn:
         for key in keys:
-            verdict = await ratelimit.hit(conn, f"{kind}:{key}", limit,
-                                          settings.rate_limit_window_seconds)  # fmt: skip
+            verdict = await ratelimit.hit(
+                conn, f"{kind}:{key}", limit, settings.rate_limit_window_seconds
+            )
             if not verdict.allowed:
                 return verdict.retry_after
     return None
@@ -76,21 +79,24 @@ async def sign_in(request: Request) -> Response:
         await check_csrf(request, str(form.get("csrf", "")))
     except CsrfRefused as exc:
         return await page(request, "sign_in.html", 403, error=str(exc), next=next_url)
+    again = functools.partial(page, request, "sign_in.html", next=next_url, username=username)
     limit = context(request).settings.sign_in_limit
-    wait = await over_limit(request, "sign_in", limit, "ip:" + client_address(request),
-                            "name:" + username.strip().lower()[:64])  # fmt: skip
+    by_name = "name:" + username.strip().lower()[:64]
+    wait = await over_limit(request, "sign_in", limit, "ip:" + client_address(request), by_name)
     if wait is not None:
-        return await page(request, "sign_in.html", 429, next=next_url, username=username,
-                          error=f"Too many attempts; try again in {wait} seconds.")  # fmt: skip
+        return await again(429, error=f"Too many attempts; try again in {wait} seconds.")
     async with context(request).pool.acquire() as conn:
         try:
             actor_id = await accounts.authenticate(conn, username, password)
         except accounts.SignInRefused as exc:
-            return await page(request, "sign_in.html", 401, error=str(exc).capitalize() + ".",
-                              next=next_url, username=username)  # fmt: skip
+            return await again(401, error=str(exc).capitalize() + ".")
         actor = await find_actor_by_id(conn, actor_id)
         assert actor is not None
         token = await start_session(conn, actor)
+    return _signed_in(request, next_url, token)
+
+
+def _signed_in(request: Request, next_url: str, token: str) -> Response:
     response = RedirectResponse(next_url, status_code=303)
     set_session_cookie(request, response, token)
     return response
@@ -101,43 +107,46 @@ async def sign_up_form(request: Request) -> Response:
     return await page(request, "sign_up.html", 403 if mode == "closed" else 200, mode=mode)
 
 
+async def _sign_up_refusal(request: Request, form: FormData, mode: str) -> tuple[int, str] | None:
+    """(status, error) of the form shown again instead of a sign-up, or None to go on."""
+    try:
+        await check_csrf(request, str(form.get("csrf", "")))
+    except CsrfRefused as exc:
+        return 403, str(exc)
+    if mode == "closed":
+        return 403, ""
+    if str(form.get("password", "")) != str(form.get("password_confirmation", "")):
+        return 422, "The passwords differ."
+    limit = context(request).settings.sign_up_limit
+    wait = await over_limit(request, "sign_up", limit, "ip:" + client_address(request))
+    if wait is not None:
+        return 429, f"Too many sign-ups; try again in {wait} seconds."
+    return None
+
+
 async def sign_up(request: Request) -> Response:
     ctx = context(request)
     mode = ctx.settings.registration_mode
     form = await request.form()
-    values = {"mode": mode, "username": str(form.get("username", "")),
-              "reason": str(form.get("reason", ""))}  # fmt: skip
-    try:
-        await check_csrf(request, str(form.get("csrf", "")))
-    except CsrfRefused as exc:
-        return await page(request, "sign_up.html", 403, error=str(exc), **values)
-    if mode == "closed":
-        return await page(request, "sign_up.html", 403, **values)
-    password = str(form.get("password", ""))
-    if password != str(form.get("password_confirmation", "")):
-        return await page(request, "sign_up.html", 422, error="The passwords differ.", **values)
-    wait = await over_limit(request, "sign_up", ctx.settings.sign_up_limit,
-                            "ip:" + client_address(request))  # fmt: skip
-    if wait is not None:
-        return await page(request, "sign_up.html", 429, **values,
-                          error=f"Too many sign-ups; try again in {wait} seconds.")  # fmt: skip
+    username, reason = str(form.get("username", "")), str(form.get("reason", ""))
+    again = functools.partial(
+        page, request, "sign_up.html", mode=mode, username=username, reason=reason
+    )
+    refusal = await _sign_up_refusal(request, form, mode)
+    if refusal is not None:
+        status, error = refusal
+        return await again(status, error=error)
     async with ctx.pool.acquire() as conn:
         try:
-            actor = await accounts.sign_up(conn, ctx.urls, mode, values["username"], password,
-                                           values["reason"])  # fmt: skip
+            password = str(form.get("password", ""))
+            actor = await accounts.sign_up(conn, ctx.urls, mode, username, password, reason)
         except (InvalidInput, InvalidName, NameTaken, accounts.SignUpRefused) as exc:
-            return await page(request, "sign_up.html", 422, error=str(exc), **values)
+            return await again(422, error=str(exc))
         if mode == "approval":
-            return await page(
-                request,
-                "message.html",
-                title="Thank you",
-                message="An administrator will look at your request soon.",
-            )
+            message = "An administrator will look at your request soon."
+            return await page(request, "message.html", title="Thank you", message=message)
         token = await start_session(conn, actor)
-    response = RedirectResponse("/", status_code=303)
-    set_session_cookie(request, response, token)
-    return response
+    return _signed_in(request, "/", token)
 
 
 async def sign_out(request: Request) -> Response:
@@ -145,8 +154,7 @@ async def sign_out(request: Request) -> Response:
     try:
         await check_csrf(request, str(form.get("csrf", "")))
     except CsrfRefused as exc:
-        return await page(request, "message.html", 403, title="Not signed out",
-                          message=str(exc))  # fmt: skip
+        return await page(request, "message.html", 403, title="Not signed out", message=str(exc))
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         async with context(request).pool.acquire() as conn:

@@ -22,8 +22,15 @@ from fediverse.web.auth import page
 from fediverse.web.csrf import CsrfRefused, check_csrf, signed_in
 from fediverse.web.state import context
 
-FORWARDED = ("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
-             "code_challenge_method")  # fmt: skip
+FORWARDED = (
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+)
 
 
 async def _validated(
@@ -31,17 +38,21 @@ async def _validated(
 ) -> tuple[oauth.App, list[str]] | Response:
     """The app and granted scopes, or the error page to show instead."""
     if params.get("response_type") != "code":
-        return await _refusal(request, "The authorization server does not support this "
-                              "response type.")  # fmt: skip
+        return await _refusal(
+            request, "The authorization server does not support this response type."
+        )
     async with context(request).pool.acquire() as conn:
         app = await oauth.find_app(conn, str(params.get("client_id") or ""))
     if app is None:
         return await _refusal(request, "Client authentication failed due to unknown client.")
     try:
         scopes = oauth.check_authorization_request(
-            app, str(params.get("redirect_uri") or ""), _text(params, "scope"),
-            _text(params, "code_challenge"), _text(params, "code_challenge_method"),
-        )  # fmt: skip
+            app,
+            str(params.get("redirect_uri") or ""),
+            _text(params, "scope"),
+            _text(params, "code_challenge"),
+            _text(params, "code_challenge_method"),
+        )
     except oauth.OAuthError as exc:
         return await _refusal(request, str(exc))
     return app, scopes
@@ -53,8 +64,9 @@ def _text(params: QueryParams | FormData, name: str) -> str | None:
 
 
 async def _refusal(request: Request, reason: str) -> Response:
-    return await page(request, "message.html", 400, title="This app cannot sign in here",
-                      message=reason)  # fmt: skip
+    return await page(
+        request, "message.html", 400, title="This app cannot sign in here", message=reason
+    )
 
 
 async def authorize_form(request: Request) -> Response:
@@ -69,8 +81,9 @@ async def authorize_form(request: Request) -> Response:
         next_url = "/oauth/authorize?" + urlencode(kept)
         return RedirectResponse("/auth/sign_in?" + urlencode({"next": next_url}), 303)
     forwarded = [(k, params[k]) for k in FORWARDED if params.get(k)]
-    return await page(request, "authorize.html", app=app, scopes=scopes, person=person,
-                      request_params=forwarded)  # fmt: skip
+    return await page(
+        request, "authorize.html", app=app, scopes=scopes, person=person, request_params=forwarded
+    )
 
 
 async def authorize(request: Request) -> Response:
@@ -102,11 +115,17 @@ async def _grant(
 ) -> Response:
     redirect_uri = str(form.get("redirect_uri"))
     async with context(request).pool.acquire() as conn:
-        code = await oauth.issue_code(conn, app, person.id, redirect_uri, scopes,
-                                      _text(form, "code_challenge"))  # fmt: skip
+        code = await oauth.issue_code(
+            conn, app, person.id, redirect_uri, scopes, _text(form, "code_challenge")
+        )
     if redirect_uri == oauth.OOB_REDIRECT_URI:
-        return await page(request, "message.html", title="Authorization code", code=code,
-                          message=f"{app.name} may now act for you.")  # fmt: skip
+        return await page(
+            request,
+            "message.html",
+            title="Authorization code",
+            code=code,
+            message=f"{app.name} may now act for you.",
+        )
     return _answer(form, {"code": code})
 
 

@@ -74,5 +74,6 @@ def _set_cookie(
     request: Request, response: Response, name: str, value: str, *, max_age: int | None
 ) -> None:
     secure = context(request).settings.scheme == "https"
-    response.set_cookie(name, value, max_age=max_age, path="/", secure=secure, httponly=True,
-                        samesite="lax")  # fmt: skip
+    response.set_cookie(
+        name, value, max_age=max_age, path="/", secure=secure, httponly=True, samesite="lax"
+    )

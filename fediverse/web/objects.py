@@ -7,15 +7,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from community.activities import find_activity
 from community.errors import NotFoundError
 from community.posts import find_post
-from community.storage.queries import load_queries
+from community.render import AS_CONTEXT
 from fediverse.web.negotiation import AS2_MEDIA_TYPE
 from fediverse.web.responses import ActivityResponse
 from fediverse.web.signed_fetch import check_authorized_fetch
 from fediverse.web.state import context
-
-Q = load_queries("community")
 
 
 async def activity(request: Request) -> Response:
@@ -23,10 +22,10 @@ async def activity(request: Request) -> Response:
     ctx = context(request)
     uri = ctx.urls.activity_uri(request.path_params["id"])
     async with ctx.pool.acquire() as conn:
-        record = await conn.fetchrow(Q["get_activity_by_uri"], uri)
-    if record is None or not record["public"]:
+        found = await find_activity(conn, uri)
+    if found is None or not found.public:
         raise NotFoundError("activity")
-    return Response(record["body"], media_type=AS2_MEDIA_TYPE)
+    return Response(found.body, media_type=AS2_MEDIA_TYPE)
 
 
 async def post(request: Request) -> Response:
@@ -38,11 +37,7 @@ async def post(request: Request) -> Response:
     if found is None or not found.local or found.visibility in ("followers", "direct"):
         raise NotFoundError("object")
     if found.deleted_at is not None:
-        tombstone = {
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": uri,
-            "type": "Tombstone",
-        }
+        tombstone = {"@context": AS_CONTEXT, "id": uri, "type": "Tombstone"}
         return Response(orjson.dumps(tombstone), status_code=410, media_type=AS2_MEDIA_TYPE)
     return ActivityResponse(found.raw)
 

@@ -25,12 +25,20 @@ async def check_authorized_fetch(request: Request) -> None:
         return
     target_uri = ctx.urls.request_uri(request.url.path, request.url.query)
     result = await verify_with_lookup(
-        "GET", target_uri, request.headers.items(), b"", ctx.remote.lookup_key,
-        datetime.now(UTC), ctx.settings.signature_window_seconds,
-    )  # fmt: skip
+        "GET",
+        target_uri,
+        request.headers.items(),
+        b"",
+        ctx.remote.lookup_key,
+        datetime.now(UTC),
+        ctx.settings.signature_window_seconds,
+    )
     if not result.ok or result.owner_uri is None:
         reason = result.reason.value if result.reason else "unverified"
-        raise HTTPException(401, f"this server answers signed requests only ({reason})",
-                            headers={"Vary": "Accept, Signature"})  # fmt: skip
+        raise HTTPException(
+            401,
+            f"this server answers signed requests only ({reason})",
+            headers={"Vary": "Accept, Signature"},
+        )
     if not await ctx.is_domain_allowed(authority_of(result.owner_uri)):
         raise HTTPException(403, "this server does not federate with your domain")

@@ -2,7 +2,7 @@
 
 :class:`WebState` is the typed state of one web process: the core's :class:`AppContext`, the
 inbox's intake batcher and the CSRF signer. Route functions reach them through
-:func:`context` and :func:`web_state`.
+:func:`context` and :func:`web_state`; nothing else in the application touches ``app.state``.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from itsdangerous import URLSafeSerializer
+from starlette.applications import Starlette
 from starlette.requests import Request
 
 from community.context import AppContext
@@ -30,9 +31,18 @@ async def open_web_state(ctx: AppContext) -> WebState:
     return WebState(ctx, Intake(ctx.pool), URLSafeSerializer(secret, salt="csrf"))
 
 
-def web_state(request: Request) -> WebState:
-    state: WebState = request.app.state.web
+def attach_web_state(app: Starlette, state: WebState) -> None:
+    """Hand ``state`` to the requests of ``app`` (its lifespan calls this once)."""
+    app.state.web = state
+
+
+def state_of(app: Starlette) -> WebState:
+    state: WebState = app.state.web
     return state
+
+
+def web_state(request: Request) -> WebState:
+    return state_of(request.app)
 
 
 def context(request: Request) -> AppContext:

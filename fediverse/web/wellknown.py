@@ -9,16 +9,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from community.actors import Actor, find_local_actor
+from community.actors import (
+    Actor,
+    find_actor_by_uri_or_url,
+    find_instance_actor,
+    find_local_actor,
+)
 from community.context import AppContext
-from community.storage.queries import load_queries
+from community.usage import read_usage
 from fediverse import __version__
 from fediverse.web.errors import error_response
 from fediverse.web.negotiation import AS2_MEDIA_TYPE
 from fediverse.web.responses import JRDResponse, JSONResponse
 from fediverse.web.state import context
-
-Q = load_queries("community")
 
 CORS = {"Access-Control-Allow-Origin": "*"}
 NODEINFO_REL = "http://nodeinfo.diaspora.software/ns/schema/2.1"
@@ -59,13 +62,12 @@ def parse_resource(resource: str, ctx: AppContext) -> tuple[str, str | None]:
 async def _actor_for(ctx: AppContext, kind: str, value: str | None) -> Actor | None:
     async with ctx.pool.acquire() as conn:
         if kind == "instance":
-            record = await conn.fetchrow(Q["get_instance_actor"])
-        elif kind == "name":
-            assert value is not None
+            return await find_instance_actor(conn)
+        assert value is not None
+        if kind == "name":
             return await find_local_actor(conn, value)
-        else:
-            record = await conn.fetchrow(Q["get_actor_by_uri_or_url"], value)
-    return None if record is None or not record["local"] else Actor.from_record(record)
+        found = await find_actor_by_uri_or_url(conn, value)
+    return found if found is not None and found.local else None
 
 
 def render_jrd(actor: Actor, domain: str) -> dict[str, Any]:
@@ -132,10 +134,7 @@ async def nodeinfo_links(request: Request) -> Response:
 async def nodeinfo(request: Request) -> Response:
     ctx = context(request)
     async with ctx.pool.acquire() as conn:
-        users = await conn.fetchrow(Q["count_users"])
-        counts = await conn.fetchrow(Q["count_local_content"])
-    assert users is not None
-    assert counts is not None
+        usage = await read_usage(conn)
     doc = {
         "version": "2.1",
         "software": {
@@ -148,16 +147,16 @@ async def nodeinfo(request: Request) -> Response:
         "openRegistrations": ctx.settings.registration_mode != "closed",
         "usage": {
             "users": {
-                "total": users["total"],
-                "activeMonth": users["active_month"],
-                "activeHalfyear": users["active_halfyear"],
+                "total": usage.users,
+                "activeMonth": usage.active_month,
+                "activeHalfyear": usage.active_halfyear,
             },
-            "localPosts": counts["posts"],
+            "localPosts": usage.local_posts,
         },
         "metadata": {
             "nodeName": ctx.settings.instance_name,
             "nodeDescription": ctx.settings.instance_description,
-            "localGroups": counts["groups"],
+            "localGroups": usage.local_groups,
             "federation": {"signatures": ["draft-cavage-http-signatures-12", "rfc9421"]},
         },
     }

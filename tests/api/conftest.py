@@ -7,6 +7,7 @@ import pytest
 from community.context import AppContext
 from community.groups import create_group
 from community.urls import Urls
+from fediverse.web.state import state_of
 from inbox.worker import InboxWorker
 from tests.api.support import make_member
 
@@ -15,8 +16,7 @@ BASE = "https://social.test"
 
 @pytest.fixture
 async def ctx(client: httpx.AsyncClient) -> AppContext:
-    context: AppContext = client.app.state.web.context
-    return context
+    return state_of(client.app).context
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ async def town(client: httpx.AsyncClient, conn: asyncpg.Connection) -> SimpleNam
     urls = Urls(BASE)
     alice = await make_member(conn, urls, "alice")
     bob = await make_member(conn, urls, "bob")
-    group = await create_group(conn, urls, "garden", title="Garden club")
+    group = await create_group(conn, urls, "garden", name="Garden club")
     return SimpleNamespace(alice=alice, bob=bob, garden=group, urls=urls)
 
 

@@ -88,21 +88,35 @@ def sign_in_with_pkce(instance: Instance, username: str) -> Mastodon:
     url += "&" + urlencode({"code_challenge": challenge, "code_challenge_method": "S256"})
     code = consent(instance.base_url, username, url)
     # Mastodon.py's log_in has no code_verifier: the token request is made as an app would
-    token = requests.post(f"{instance.base_url}/oauth/token", data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": OOB,
-        "client_id": client_id, "client_secret": client_secret, "code_verifier": verifier,
-    })  # fmt: skip
+    token = requests.post(
+        f"{instance.base_url}/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": OOB,
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "code_verifier": verifier,
+        },
+    )
     assert token.status_code == 200, token.text
-    return Mastodon(access_token=token.json()["access_token"], api_base_url=instance.base_url,
-                    version_check_mode="created")  # fmt: skip
+    return Mastodon(
+        access_token=token.json()["access_token"],
+        api_base_url=instance.base_url,
+        version_check_mode="created",
+    )
 
 
 def sign_in_with_log_in(instance: Instance, username: str) -> Mastodon:
     client_id, client_secret = Mastodon.create_app(
         "garden-test", scopes=SCOPES, redirect_uris=OOB, api_base_url=instance.base_url
     )
-    app = Mastodon(client_id=client_id, client_secret=client_secret,
-                   api_base_url=instance.base_url, version_check_mode="created")  # fmt: skip
+    app = Mastodon(
+        client_id=client_id,
+        client_secret=client_secret,
+        api_base_url=instance.base_url,
+        version_check_mode="created",
+    )
     url = app.auth_request_url(redirect_uris=OOB, scopes=SCOPES, allow_http=True)
     app.log_in(code=consent(instance.base_url, username, url), scopes=SCOPES, allow_http=True)
     return app
@@ -120,6 +134,24 @@ def eventually(
             logs = "\n".join(i.server.log()[-3000:] for i in instances)
             raise AssertionError(f"timed out waiting for {what}\n{logs}")
         time.sleep(0.2)
+
+
+def announce_of(client: Mastodon, uri: str) -> Any:
+    """The reblog of the post ``uri`` in the client's home timeline (a group's announce)."""
+    home = client.timeline_home()
+    return next((s for s in home if s.reblog is not None and s.reblog.uri == uri), None)
+
+
+def kinds(client: Mastodon) -> set[tuple[str, str]]:
+    return {(n.type, n.account.username) for n in client.notifications()}
+
+
+def is_gone(client: Mastodon, status_id: Any) -> bool:
+    try:
+        client.status(status_id)
+    except MastodonNotFoundError:
+        return True
+    return False
 
 
 def test_a_member_joins_a_group_elsewhere_posts_and_talks_with_mastodon_py(
@@ -146,25 +178,25 @@ def test_a_member_joins_a_group_elsewhere_posts_and_talks_with_mastodon_py(
     mine = alice.status_post(f"@garden@{hub.domain} Hello from town! #plants")
     assert mine.mentions[0].acct == f"garden@{hub.domain}"
 
-    def announce_in(client: Mastodon) -> Any:
-        return next((s for s in client.timeline_home() if s.reblog is not None
-                     and s.reblog.uri == mine.uri), None)  # fmt: skip
-
-    announced = eventually(lambda: announce_in(alice), "the group's announce at town", *both)
+    announced = eventually(
+        lambda: announce_of(alice, mine.uri), "the group's announce at town", *both
+    )
     assert announced.account.group is True
     assert announced.account.acct == f"garden@{hub.domain}"
-    at_hub = eventually(lambda: announce_in(bob), "the post in bob's home timeline", *both)
+    at_hub = eventually(
+        lambda: announce_of(bob, mine.uri), "the post in bob's home timeline", *both
+    )
 
     # bob replies and favourites; alice is notified of both
     reply = bob.status_reply(at_hub.reblog, "Welcome to the garden!")
     assert reply.in_reply_to_id == at_hub.reblog.id
     bob.status_favourite(at_hub.reblog.id)
 
-    def kinds(client: Mastodon) -> set[tuple[str, str]]:
-        return {(n.type, n.account.username) for n in client.notifications()}
-
-    eventually(lambda: {("mention", "bob"), ("favourite", "bob")} <= kinds(alice),
-               "alice's notifications", *both)  # fmt: skip
+    eventually(
+        lambda: {("mention", "bob"), ("favourite", "bob")} <= kinds(alice),
+        "alice's notifications",
+        *both,
+    )
     assert alice.status(mine.id).favourites_count == 1
 
     # alice answers the reply in the thread and favourites it; bob hears of it
@@ -172,8 +204,11 @@ def test_a_member_joins_a_group_elsewhere_posts_and_talks_with_mastodon_py(
     assert theirs.account.acct == f"bob@{hub.domain}"
     alice.status_reply(theirs, "Thank you!")
     alice.status_favourite(theirs.id)
-    eventually(lambda: {("mention", "alice"), ("favourite", "alice")} <= kinds(bob),
-               "bob's notifications", *both)  # fmt: skip
+    eventually(
+        lambda: {("mention", "alice"), ("favourite", "alice")} <= kinds(bob),
+        "bob's notifications",
+        *both,
+    )
 
     # alice deletes her post: gone here and there
     deleted = alice.status_delete(mine.id)
@@ -181,14 +216,7 @@ def test_a_member_joins_a_group_elsewhere_posts_and_talks_with_mastodon_py(
     with pytest.raises(MastodonNotFoundError):
         alice.status(mine.id)
 
-    def gone_at_hub() -> bool:
-        try:
-            bob.status(at_hub.reblog.id)
-        except MastodonNotFoundError:
-            return True
-        return False
-
-    eventually(gone_at_hub, "the deletion at hub", *both)
+    eventually(lambda: is_gone(bob, at_hub.reblog.id), "the deletion at hub", *both)
 
 
 def test_mastodon_py_sees_our_errors_as_mastodons(servers: tuple[Instance, Instance]) -> None:

@@ -18,7 +18,7 @@ async def group(conn):
     urls = Urls(BASE)
     mod = await create_user(conn, urls, "mod")
     return await create_group(
-        conn, urls, "garden", title="Garden", summary="<p>Grow</p>", closed=True, moderators=[mod]
+        conn, urls, "garden", name="Garden", summary="<p>Grow</p>", closed=True, moderators=[mod]
     )
 
 

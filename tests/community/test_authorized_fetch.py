@@ -21,9 +21,12 @@ AS2 = {"Accept": "application/activity+json"}
 @pytest.fixture
 async def secure(database_url: str, tmp_path: Path):
     settings = Settings(
-        _env_file=None, domain="social.test", database_url=database_url,
-        data_dir=tmp_path / "data", authorized_fetch=True,
-    )  # fmt: skip
+        _env_file=None,
+        domain="social.test",
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        authorized_fetch=True,
+    )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)

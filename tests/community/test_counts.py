@@ -27,8 +27,10 @@ async def test_counters_follow_every_change(conn: asyncpg.Connection) -> None:
         state = "accepted" if index % 2 else "pending"
         await conn.execute(
             "INSERT INTO follows (follower_id, followee_id, state) VALUES ($1, $2, $3)",
-            actor_id, group.id, state,
-        )  # fmt: skip
+            actor_id,
+            group.id,
+            state,
+        )
     assert await conn.fetchval("SELECT followers_count FROM actors WHERE id = $1", group.id) == 3
     await conn.execute("UPDATE follows SET state = 'accepted' WHERE follower_id = $1", ids[0])
     await conn.execute("DELETE FROM follows WHERE follower_id = $1", ids[1])

@@ -13,7 +13,7 @@ BASE = "https://social.test"
 @pytest.fixture
 async def community(client: httpx.AsyncClient, conn) -> None:
     urls = Urls(BASE)
-    await create_group(conn, urls, "Neighbours", title="The Neighbours")
+    await create_group(conn, urls, "Neighbours", name="The Neighbours")
     await create_user(conn, urls, "alice", password="correct horse battery")
 
 

@@ -69,16 +69,20 @@ async def make_members(conn: asyncpg.Connection, sink: Sink, group_id: int) -> l
     for index in range(INSTANCES):
         uri = f"http://{sink.host(index)}/users/m{index}"
         doc = {
-            "id": uri, "type": "Person", "preferredUsername": f"m{index}",
-            "inbox": uri + "/inbox", "endpoints": {"sharedInbox": sink.inbox(index)},
+            "id": uri,
+            "type": "Person",
+            "preferredUsername": f"m{index}",
+            "inbox": uri + "/inbox",
+            "endpoints": {"sharedInbox": sink.inbox(index)},
             "followers": uri + "/followers",
             "publicKey": {"id": uri + "#main-key", "owner": uri, "publicKeyPem": KEYS[1]},
-        }  # fmt: skip
+        }
         actor = await store_actor_document(conn, doc, uri)
         await conn.execute(
             "INSERT INTO follows (follower_id, followee_id, state) VALUES ($1, $2, 'accepted')",
-            actor.id, group_id,
-        )  # fmt: skip
+            actor.id,
+            group_id,
+        )
         members.append(uri)
     return members
 
@@ -87,17 +91,28 @@ def signed_post(
     base_url: str, member: str, group_uri: str, number: int
 ) -> tuple[bytes, dict[str, str]]:
     note_id = f"{member}/notes/{number}"
-    body = orjson.dumps({
-        "id": note_id + "/activity", "type": "Create", "actor": member,
-        "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": [group_uri],
-        "object": {"id": note_id, "type": "Note", "attributedTo": member,
-                   "content": f"<p>post {number}</p>", "cc": [group_uri],
-                   "to": ["https://www.w3.org/ns/activitystreams#Public"]},
-    })  # fmt: skip
+    body = orjson.dumps(
+        {
+            "id": note_id + "/activity",
+            "type": "Create",
+            "actor": member,
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "cc": [group_uri],
+            "object": {
+                "id": note_id,
+                "type": "Note",
+                "attributedTo": member,
+                "content": f"<p>post {number}</p>",
+                "cc": [group_uri],
+                "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            },
+        }
+    )
     headers = {"Content-Type": "application/activity+json"}
     key = load_private_key(KEYS[0], trusted=True)
-    signed = sign_headers("POST", base_url + "/inbox", headers, body, member + "#main-key", key,
-                          datetime.now(UTC))  # fmt: skip
+    signed = sign_headers(
+        "POST", base_url + "/inbox", headers, body, member + "#main-key", key, datetime.now(UTC)
+    )
     headers.update(signed)
     return body, headers
 
