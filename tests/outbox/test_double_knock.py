@@ -11,7 +11,7 @@ import pytest
 from community.actors import get_local_key
 from community.storage.database import create_pool
 from federation.verify import verify_request
-from outbox import send_activity
+from outbox import Audience, Outgoing, send
 from outbox.config import WorkerConfig
 from outbox.worker import DeliveryWorker
 from tests.federation.loopback import LoopbackServer, Received, Reply
@@ -60,7 +60,7 @@ async def test_a_host_that_wants_rfc9421_gets_it_after_one_401(
     strict_host.route("/inbox", answer)
     worker = DeliveryWorker(pool, worker_config)
     try:
-        await send_activity(conn, group, note(group, 1), to_followers_of=group)
+        await send(conn, group, Outgoing.of(note(group, 1)), Audience(followers_of=group))
         await worker.run_once()
         first = await conn.fetchrow("SELECT * FROM deliveries")
         assert (first["state"], first["last_status"]) == ("queued", 401)
@@ -72,7 +72,7 @@ async def test_a_host_that_wants_rfc9421_gets_it_after_one_401(
         assert host["signature_scheme"] == "rfc9421"
 
         # the next activity is signed the way the host wants from the start
-        await send_activity(conn, group, note(group, 2), to_followers_of=group)
+        await send(conn, group, Outgoing.of(note(group, 2)), Audience(followers_of=group))
         await worker.run_once()
         states = [r["state"] for r in await conn.fetch("SELECT state FROM deliveries ORDER BY id")]
         assert states == ["delivered", "delivered"]
