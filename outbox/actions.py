@@ -82,12 +82,7 @@ async def publish(
     _check_text(text)
     comp = composition or Composition()
     async with conn.transaction():
-        parent = await find_post(conn, in_reply_to) if in_reply_to else None
-        if in_reply_to and parent is None:
-            raise InvalidInput(f"no post {in_reply_to} here to reply to")
-        parent_author = await find_actor_by_id(conn, parent.author_id) if parent else None
-        if group is None and parent is not None and parent.group_id is not None:
-            group = await find_actor_by_id(conn, parent.group_id)
+        parent, parent_author, group = await _thread_of(conn, in_reply_to, group)
         note = build_note(
             urls,
             author,
@@ -108,6 +103,19 @@ async def publish(
         )
         await send(conn, author, Outgoing.of(build_create(urls, author, note)), audience)
     return post
+
+
+async def _thread_of(
+    conn: Conn, in_reply_to: str | None, group: Actor | None
+) -> tuple[Post | None, Actor | None, Actor | None]:
+    """The post replied to, its author, and the group (a reply stays in its thread's group)."""
+    parent = await find_post(conn, in_reply_to) if in_reply_to else None
+    if in_reply_to and parent is None:
+        raise InvalidInput(f"no post {in_reply_to} here to reply to")
+    parent_author = await find_actor_by_id(conn, parent.author_id) if parent else None
+    if group is None and parent is not None and parent.group_id is not None:
+        group = await find_actor_by_id(conn, parent.group_id)
+    return parent, parent_author, group
 
 
 async def delete(conn: Conn, urls: Urls, author: Actor, post: Post) -> None:

@@ -127,16 +127,7 @@ async def send(conn: Conn, sender: Actor, activity: Outgoing, audience: Audience
     actor_uris = [a if isinstance(a, str) else a.uri for a in audience.actors]
     followee_id = audience.followers_of.id if audience.followers_of is not None else None
     async with conn.transaction():
-        activity_id = await conn.fetchval(
-            Q["upsert_activity"],
-            activity.uri,
-            activity.type,
-            sender.id,
-            activity.object_uri,
-            activity.body,
-            listed,
-            audience.form,
-        )
+        activity_id = await _store(conn, sender, activity, listed, audience.form)
         status = await conn.execute(
             Q["insert_deliveries"],
             activity_id,
@@ -156,6 +147,23 @@ async def send(conn: Conn, sender: Actor, activity: Outgoing, audience: Audience
         if queued:
             await conn.execute(Q["notify_deliveries"])
     return queued
+
+
+async def _store(
+    conn: Conn, sender: Actor, activity: Outgoing, listed: bool, form: Form | None
+) -> int:
+    """The ``activities`` row (the same id twice is the same row)."""
+    activity_id: int = await conn.fetchval(
+        Q["upsert_activity"],
+        activity.uri,
+        activity.type,
+        sender.id,
+        activity.object_uri,
+        activity.body,
+        listed,
+        form,
+    )
+    return activity_id
 
 
 async def _has_local_recipients(

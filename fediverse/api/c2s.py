@@ -100,10 +100,15 @@ async def _create(ctx: AppContext, conn: Conn, person: Actor, activity: dict[str
     )  # fmt: skip
     name = note.get("name")
     await actions.publish(
-        conn, ctx.urls, person, text, group=groups[0] if groups else None,
-        in_reply_to=parent.uri if parent else None, composition=composition,
+        conn,
+        ctx.urls,
+        person,
+        text,
+        group=groups[0] if groups else None,
+        in_reply_to=parent.uri if parent else None,
+        composition=composition,
         title=name if isinstance(name, str) else None,
-    )  # fmt: skip
+    )
 
 
 async def _undo(ctx: AppContext, conn: Conn, person: Actor, activity: dict[str, Any]) -> None:

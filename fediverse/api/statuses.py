@@ -95,9 +95,14 @@ async def create(request: Request) -> Response:
         )  # fmt: skip
         try:
             post = await actions.publish(
-                conn, ctx.urls, caller.person, text, group=groups[0] if groups else None,
-                in_reply_to=parent.uri if parent else None, composition=composition,
-            )  # fmt: skip
+                conn,
+                ctx.urls,
+                caller.person,
+                text,
+                group=groups[0] if groups else None,
+                in_reply_to=parent.uri if parent else None,
+                composition=composition,
+            )
         except InvalidInput as exc:
             raise invalid(str(exc)) from None
         rendered = await render_posts(request, conn, [post.id], caller.actor)

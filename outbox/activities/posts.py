@@ -91,6 +91,18 @@ def build_note(
         "tag": tags,
         "published": now_iso(),
     }
+    return _decorate(note, comp, title, group, parent)
+
+
+def _decorate(
+    note: dict[str, Any],
+    comp: Composition,
+    title: str | None,
+    group: Actor | None,
+    parent: Post | None,
+) -> dict[str, Any]:
+    """The title, group, parent and ``url``; a content warning (Mastodon's ``summary`` +
+    ``sensitive``) and the language."""
     if title:
         note["name"] = title
     if group is not None:
@@ -98,11 +110,6 @@ def build_note(
     if parent is not None:
         note["inReplyTo"] = parent.uri
     note["url"] = note["id"]
-    return _decorate(note, comp)
-
-
-def _decorate(note: dict[str, Any], comp: Composition) -> dict[str, Any]:
-    """A content warning (Mastodon's ``summary`` + ``sensitive``) and the language."""
     if comp.spoiler_text or comp.sensitive:
         note["sensitive"] = True
     if comp.spoiler_text:

@@ -35,15 +35,19 @@ async def strict_host() -> AsyncIterator[LoopbackServer]:
 
 
 async def test_a_host_that_wants_rfc9421_gets_it_after_one_401(
-    conn: asyncpg.Connection, pool: asyncpg.Pool, strict_host: LoopbackServer,
+    conn: asyncpg.Connection,
+    pool: asyncpg.Pool,
+    strict_host: LoopbackServer,
     worker_config: WorkerConfig,
-) -> None:  # fmt: skip
+) -> None:
     group = await make_group(conn)
     key = await get_local_key(conn, group)
     member = await insert_remote_actor(
-        conn, strict_host.url("/users/m"), strict_host.url("/users/m/inbox"),
+        conn,
+        strict_host.url("/users/m"),
+        strict_host.url("/users/m/inbox"),
         strict_host.url("/inbox"),
-    )  # fmt: skip
+    )
     await follow(conn, member, group)
 
     def answer(request: Received) -> Reply:
@@ -52,9 +56,13 @@ async def test_a_host_that_wants_rfc9421_gets_it_after_one_401(
         from federation.keys import load_public_key
 
         result = verify_request(
-            "POST", strict_host.url(request.target), request.headers, request.body,
-            load_public_key(key.public_key_pem), datetime.now(UTC),
-        )  # fmt: skip
+            "POST",
+            strict_host.url(request.target),
+            request.headers,
+            request.body,
+            load_public_key(key.public_key_pem),
+            datetime.now(UTC),
+        )
         return Reply(status=202 if result.ok else 401)
 
     strict_host.route("/inbox", answer)
@@ -77,7 +85,9 @@ async def test_a_host_that_wants_rfc9421_gets_it_after_one_401(
         states = [r["state"] for r in await conn.fetch("SELECT state FROM deliveries ORDER BY id")]
         assert states == ["delivered", "delivered"]
         assert [("signature-input" in r.headers) for r in strict_host.received] == [
-            False, True, True,
-        ]  # fmt: skip
+            False,
+            True,
+            True,
+        ]
     finally:
         worker.close()
