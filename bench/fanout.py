@@ -41,7 +41,7 @@ from community.groups import create_group  # noqa: E402
 from community.storage.database import connect  # noqa: E402
 from community.storage.migrations import migrate  # noqa: E402
 from community.urls import Urls  # noqa: E402
-from outbox import send_activity  # noqa: E402
+from outbox import Audience, Outgoing, send  # noqa: E402
 
 BASE_URL = "https://bench.test"
 
@@ -182,9 +182,8 @@ async def post_and_wait(
     try:
         started = time.time()
         async with conn.transaction():
-            queued = await send_activity(
-                conn, group, activity(group, number), to_followers_of=group
-            )
+            outgoing = Outgoing.of(activity(group, number))
+            queued = await send(conn, group, outgoing, Audience(followers_of=group))
         committed = time.time()
     finally:
         await conn.close()

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+import orjson
 
 from community.storage.database import Conn
 from community.storage.queries import load_queries
@@ -26,6 +29,12 @@ class StoredActivity(Row):
     public: bool
     published: datetime
     form: str | None
+
+    def json(self) -> dict[str, Any]:
+        """The activity as we sent it, parsed."""
+        parsed = orjson.loads(self.body)
+        assert isinstance(parsed, dict)
+        return parsed
 
 
 async def find_activity(conn: Conn, uri: str) -> StoredActivity | None:

@@ -179,3 +179,20 @@ async def list_local_actors(conn: Conn, actor_type: ActorType) -> list[asyncpg.R
 
 async def find_actor_by_id(conn: Conn, actor_id: int) -> Actor | None:
     return await fetch_row(conn, Actor, Q["get_actor_by_id"], actor_id)
+
+
+async def any_local_actor(conn: Conn, uris: list[str]) -> bool:
+    """Whether any of ``uris`` is one of our actors."""
+    return bool(await conn.fetchval(Q["any_local_actor"], uris))
+
+
+async def also_known_as(conn: Conn, uri: str) -> list[str] | None:
+    """The stored actor's ``alsoKnownAs`` (None when we do not know the actor)."""
+    record = await conn.fetchrow(Q["also_known_as_of"], uri)
+    return None if record is None else list(record["also_known_as"] or [])
+
+
+async def mark_remote_actor_deleted(conn: Conn, uri: str) -> int | None:
+    """A remote actor deleted itself: keep its row, marked; its id (None if unknown)."""
+    actor_id: int | None = await conn.fetchval(Q["mark_actor_deleted"], uri)
+    return actor_id

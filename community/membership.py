@@ -95,3 +95,34 @@ async def may_post(conn: Conn, group: Actor, author: Actor, *, top_level: bool) 
 
 async def move_follows(conn: Conn, old: Actor, new: Actor) -> None:
     await conn.execute(Q["move_follows"], old.id, new.id)
+
+
+async def is_followed_here(conn: Conn, actor: Actor) -> bool:
+    """Whether one of our actors follows ``actor`` (what it sends concerns someone here)."""
+    return bool(await conn.fetchval(Q["followed_by_local"], actor.id))
+
+
+async def remove_follows_of(conn: Conn, actor_id: int) -> None:
+    """End every follow of and by a deleted actor."""
+    await conn.execute(Q["delete_follows_of_actor"], actor_id)
+
+
+async def record_ban(
+    conn: Conn,
+    group: Actor,
+    actor: Actor,
+    reason: str,
+    expires_at: datetime | None,
+    activity_uri: str,
+) -> None:
+    """``actor`` is banned from ``group`` (until ``expires_at``, when set)."""
+    await conn.execute(Q["insert_ban"], group.id, actor.id, reason, expires_at, activity_uri)
+
+
+async def find_ban_by_activity(conn: Conn, activity_uri: str) -> asyncpg.Record | None:
+    record: asyncpg.Record | None = await conn.fetchrow(Q["get_ban_by_activity"], activity_uri)
+    return record
+
+
+async def lift_ban(conn: Conn, group_id: int, actor_id: int) -> None:
+    await conn.execute(Q["delete_ban"], group_id, actor_id)

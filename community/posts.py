@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+import orjson
 
 from community.actors import Actor
 from community.html import html_to_text, sanitize_html, text_to_html
@@ -259,3 +260,47 @@ async def recent_threads(conn: Conn, group: Actor, limit: int) -> list[asyncpg.R
 async def pinned_posts(conn: Conn, group: Actor) -> list[dict[str, Any]]:
     """The group's pinned posts as objects: Lemmy reads its ``featured`` items as Pages."""
     return [row["raw"] for row in await conn.fetch(Q["pinned_posts"], group.id)]
+
+
+async def find_vote_by_activity(conn: Conn, activity_uri: str) -> asyncpg.Record | None:
+    record: asyncpg.Record | None = await conn.fetchrow(Q["get_vote_by_activity"], activity_uri)
+    return record
+
+
+async def forget_vote_by_activity(conn: Conn, activity_uri: str, voter_id: int) -> None:
+    await conn.execute(Q["delete_vote_by_activity"], activity_uri, voter_id)
+
+
+async def find_share_by_announce(conn: Conn, announce_uri: str) -> asyncpg.Record | None:
+    """A remote group's share of a post, by the id of its ``Announce``."""
+    record: asyncpg.Record | None = await conn.fetchrow(Q["get_share_by_announce"], announce_uri)
+    return record
+
+
+async def withdraw_share(conn: Conn, group_id: int, announce_uri: str, post_id: int) -> None:
+    """A group takes back its share (found by its ``Announce``, or by the post)."""
+    await conn.execute(Q["remove_share"], group_id, announce_uri, post_id)
+
+
+async def set_pinned(conn: Conn, post_uri: str, group: Actor, pinned: bool) -> None:
+    """Pin (or unpin) a post of ``group`` (its ``featured`` collection)."""
+    await conn.execute(Q["set_pinned"], post_uri, pinned, group.id)
+
+
+async def file_report(
+    conn: Conn, activity_uri: str, reporter: Actor, group: Actor, targets: list[str], content: str
+) -> None:
+    """A report (``Flag``) for the moderators of ``group``; the same report twice is one."""
+    await conn.execute(Q["insert_report"], activity_uri, reporter.id, group.id, targets, content)
+
+
+async def find_group_boost(conn: Conn, group: Actor, object_uri: str) -> dict[str, Any] | None:
+    """The latest boost (the microblog form) of ``object_uri`` by our ``group``, as sent."""
+    record = await conn.fetchrow(Q["find_group_boost"], group.id, object_uri)
+    return None if record is None else _json_object(record["body"])
+
+
+def _json_object(body: str) -> dict[str, Any]:
+    parsed = orjson.loads(body)
+    assert isinstance(parsed, dict)
+    return parsed

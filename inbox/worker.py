@@ -21,9 +21,8 @@ from asyncpg.pool import PoolConnectionProxy
 from community.context import AppContext, Starter
 from community.storage.queries import load_queries
 from federation.errors import FetchError, VocabularyError
+from inbox.dispatch import dispatch
 from inbox.errors import Refused, Transient
-from inbox.handlers import REGISTRY
-from inbox.model import Received
 
 log = logging.getLogger(__name__)
 RETRYABLE = (Transient, FetchError, TimeoutError, OSError, asyncpg.PostgresConnectionError)
@@ -89,13 +88,9 @@ class InboxWorker:
 
     async def _outcome(self, item: asyncpg.Record) -> tuple[str, str | None, float | None]:
         kind = item["activity_type"]
-        handler = REGISTRY.get(kind)
-        if handler is None:
-            return "ignored", f"no handler for {kind}", None
         try:
-            rx = Received.from_item(item)
             async with asyncio.timeout(self.settings.processing_timeout):
-                note = await handler(self.ctx, rx)
+                note = await dispatch(self.ctx, item)
         except Refused as exc:
             return "ignored", str(exc), None
         except RETRYABLE as exc:

@@ -85,3 +85,9 @@ UPDATE users SET password_hash = $2 WHERE actor_id = $1
 
 -- name: latest_activity_of
 SELECT uri FROM activities WHERE actor_id = $1 ORDER BY id DESC LIMIT 1
+
+-- name: any_local_actor
+SELECT EXISTS (SELECT 1 FROM actors WHERE uri = ANY($1) AND local)
+
+-- name: also_known_as_of
+SELECT also_known_as FROM actors WHERE uri = $1

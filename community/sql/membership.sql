@@ -43,3 +43,8 @@ WHERE follower_id = $1
 
 -- name: delete_follows_of_actor
 DELETE FROM follows WHERE follower_id = $1 OR followee_id = $1
+
+-- name: followed_by_local
+-- Whether one of our actors follows $1 (what it sends concerns someone here).
+SELECT EXISTS (SELECT 1 FROM follows f JOIN actors a ON a.id = f.follower_id
+               WHERE f.followee_id = $1 AND f.state = 'accepted' AND a.local)

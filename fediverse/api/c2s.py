@@ -31,7 +31,7 @@ from fediverse.api.params import MAX_API_BODY
 from fediverse.web.bodies import BodyTooLarge, InvalidJSON, parse_json_object, read_body
 from fediverse.web.state import context
 from outbox import actions, reactions
-from outbox.actions import Composition
+from outbox.activities import Composition
 
 SCOPES = {
     "Create": ("write:statuses",),

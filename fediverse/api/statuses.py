@@ -27,7 +27,8 @@ from fediverse.api.errors import NOT_ALLOWED, ApiError, invalid, not_found
 from fediverse.api.params import Params, read_params
 from fediverse.web.state import context
 from outbox import actions, reactions
-from outbox.actions import MAX_POST_LENGTH, Composition
+from outbox.actions import MAX_POST_LENGTH
+from outbox.activities import Composition
 
 VISIBILITIES = frozenset({"public", "unlisted", "private", "direct"})
 REPLY_NOT_FOUND = "The post you are trying to reply to does not appear to exist."

@@ -9,6 +9,7 @@ from community.context import AppContext
 from community.remote import InvalidActor, authority_of
 from community.storage.database import Conn
 from federation.errors import Blocked, FetchError, Gone, NotAnObject, NotFound, RefusedAddress
+from federation.vocabulary import ASObject, Mention, parse_object
 from federation.vocabulary.base import id_of, ids_of
 from inbox.errors import Refused, Transient
 from inbox.model import Received
@@ -46,40 +47,36 @@ async def fetch_from_origin(ctx: AppContext, uri: str) -> dict[str, Any]:
     return data
 
 
-async def trusted_object(ctx: AppContext, rx: Received, value: Any = None) -> dict[str, Any]:
-    """The activity's object as its origin vouches for it (DESIGN.md §5).
+async def trusted_object(ctx: AppContext, rx: Received) -> ASObject:
+    """The activity's object as its origin vouches for it (DESIGN.md §5), parsed, its JSON kept.
 
     An embedded object whose id is on the host that signed (or wrapped) the activity is used
     as sent; one given by id, or embedded from another origin, is fetched from its origin.
     Our own objects are read from our database by the caller, never fetched.
     """
-    value = rx.object if value is None else value
+    value = rx.object_json
     object_uri = id_of(value)
     if not object_uri:
         raise Refused("the activity has no object id")
     if isinstance(value, dict) and authority_of(object_uri) == rx.vouched_by:
-        return value
+        return parse_object(value)
     if ctx.urls.is_local(object_uri):
         raise Refused(f"{object_uri} is ours; we do not take others' word for it")
-    return await fetch_from_origin(ctx, object_uri)
+    return parse_object(await fetch_from_origin(ctx, object_uri))
 
 
-def addressed_uris(*documents: dict[str, Any]) -> list[str]:
+def addressed_uris(*documents: ASObject) -> list[str]:
     """Everything a document is addressed to or mentions: to, cc, audience, Mention tags."""
     found: list[str] = []
     for doc in documents:
-        for field in ("to", "cc", "audience", "bto", "bcc"):
-            found += ids_of(doc.get(field))
-        tags = doc.get("tag")
-        for tag in tags if isinstance(tags, list) else [tags] if tags else []:
-            if isinstance(tag, dict) and tag.get("type") == "Mention" and tag.get("href"):
-                found.append(str(tag["href"]))
+        for field in (doc.to, doc.cc, doc.audience, doc.bto, doc.bcc):
+            found += ids_of(field)
+        tags = doc.tag if isinstance(doc.tag, list) else [doc.tag]
+        found += [tag.href for tag in tags if isinstance(tag, Mention) and tag.href]
     return list(dict.fromkeys(found))
 
 
-async def local_groups_addressed(
-    conn: Conn, ctx: AppContext, *documents: dict[str, Any]
-) -> list[Actor]:
+async def local_groups_addressed(conn: Conn, ctx: AppContext, *documents: ASObject) -> list[Actor]:
     """Our groups that a document is addressed to (by id, followers collection, mention)."""
     groups: list[Actor] = []
     for uri in addressed_uris(*documents):
@@ -89,7 +86,3 @@ async def local_groups_addressed(
         if actor is not None and actor.is_group and actor not in groups:
             groups.append(actor)
     return groups
-
-
-def same_actor(value: Any, uri: str) -> bool:
-    return id_of(value) == uri

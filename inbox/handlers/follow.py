@@ -14,32 +14,28 @@ from community.notifications import notify
 from federation.vocabulary.base import id_of
 from inbox.errors import Refused
 from inbox.handlers.common import ensure_actor
-from inbox.model import Received
+from inbox.model import Done, Outcome, Received, Transaction
 from outbox.actions import respond
 
 
-async def handle(ctx: AppContext, rx: Received) -> str:
+async def handle(ctx: AppContext, rx: Received, tx: Transaction) -> Outcome:
     target_uri = id_of(rx.object)
-    async with ctx.pool.acquire() as conn:
-        followee = await find_actor_by_uri(conn, target_uri) if target_uri else None
+    async with ctx.pool.acquire() as reading:
+        followee = await find_actor_by_uri(reading, target_uri) if target_uri else None
     if followee is None or not followee.local or followee.type == "Application":
         raise Refused(f"{target_uri} is not a group or person here")
     follower = await ensure_actor(ctx, rx.actor_uri)
     if not follower.local and followee.is_group:
         await ctx.remote.software_of(follower.domain)  # which announce form they get
-    async with ctx.pool.acquire() as conn, conn.transaction():
-        if followee.is_group and await is_banned(conn, followee, follower):
-            await remove_follow(conn, follower.id, followee.id)
-            await respond(conn, ctx.urls, followee, "Reject", rx.activity, follower)
-            return "rejected: the follower is banned"
-        follow = await record_follow(
-            conn, follower, followee, rx.activity_uri,
-            accepted=not followee.manually_approves_followers,
-        )  # fmt: skip
-        await notify(
-            conn, followee.id, "follow" if follow.accepted else "follow_request", follower.id
-        )
-        if not follow.accepted:
-            return "pending: waiting for a moderator"
-        await respond(conn, ctx.urls, followee, "Accept", rx.activity, follower)
-    return "accepted"
+    conn = await tx.begin()
+    if followee.is_group and await is_banned(conn, followee, follower):
+        await remove_follow(conn, follower.id, followee.id)
+        await respond(conn, ctx.urls, followee, "Reject", rx.json, follower)
+        return Done("rejected: the follower is banned")
+    accepted = not followee.manually_approves_followers
+    follow = await record_follow(conn, follower, followee, rx.activity_uri, accepted=accepted)
+    await notify(conn, followee.id, "follow" if follow.accepted else "follow_request", follower.id)
+    if not follow.accepted:
+        return Done("pending: waiting for a moderator")
+    await respond(conn, ctx.urls, followee, "Accept", rx.json, follower)
+    return Done("accepted")

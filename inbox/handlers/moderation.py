@@ -1,26 +1,21 @@
 """``Block`` (a ban from a group), ``Flag`` (a report), ``Add``/``Remove`` (pins, mods).
 
 For our own groups these come from our own moderators (through our client API, verified as
-``local``); from other servers we accept them only about their own groups.
+``local``); from other servers we accept them only about their own groups. A ban or a pin in
+one of our groups is re-shared to its followers (a :class:`~inbox.model.Reshare`).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from community.actors import Actor, find_actor_by_id, find_actor_by_uri
 from community.context import AppContext
-from community.membership import is_moderator, remove_follow
-from community.posts import find_post
+from community.membership import is_moderator, record_ban, remove_follow
+from community.posts import file_report, find_post, parse_datetime, set_pinned
 from community.storage.database import Conn
-from community.storage.queries import load_queries
 from federation.vocabulary.base import id_of, ids_of
 from inbox.errors import Refused
 from inbox.handlers.common import ensure_actor
-from inbox.model import Received
-from outbox.redistribute import announce_wrapped
-
-QC = load_queries("community")
+from inbox.model import Done, Ignored, Outcome, Received, Reshare, Transaction
 
 
 async def may_moderate(conn: Conn, group: Actor, actor_uri: str) -> bool:
@@ -36,56 +31,43 @@ async def _domain_of(conn: Conn, uri: str) -> str | None:
     return actor.domain if actor else None
 
 
-async def handle_block(ctx: AppContext, rx: Received) -> str:
-    target = rx.activity.get("target")
+async def handle_block(ctx: AppContext, rx: Received, tx: Transaction) -> Outcome:
+    target = rx.activity.target
     if target is None:
-        return "ignored: a person blocked someone (nothing for us to do)"
+        return Ignored("a person blocked someone (nothing for us to do)")
     banned = await ensure_actor(ctx, id_of(rx.object) or "")
-    async with ctx.pool.acquire() as conn, conn.transaction():
-        group = await find_actor_by_uri(conn, id_of(target) or "")
-        if group is None or not group.is_group:
-            raise Refused("a ban from a group we do not know")
-        if not await may_moderate(conn, group, rx.actor_uri):
-            raise Refused("only the group's moderators may ban")
-        expires = rx.activity.get("endTime") or rx.activity.get("expires")
-        await conn.execute(
-            QC["insert_ban"], group.id, banned.id, str(rx.activity.get("summary") or ""),
-            _parse_time(expires), rx.activity_uri,
-        )  # fmt: skip
-        await remove_follow(conn, banned.id, group.id)
-        if group.local:
-            await announce_wrapped(conn, ctx.urls, group, rx.body)
-    return f"{banned.handle} banned from {group.handle}"
+    conn = await tx.begin()
+    group = await find_actor_by_uri(conn, id_of(target) or "")
+    if group is None or not group.is_group:
+        raise Refused("a ban from a group we do not know")
+    if not await may_moderate(conn, group, rx.actor_uri):
+        raise Refused("only the group's moderators may ban")
+    expires = rx.json.get("endTime") or rx.json.get("expires")
+    expires_at = parse_datetime(expires) if isinstance(expires, str) else None
+    reason = str(rx.activity.summary or "")
+    await record_ban(conn, group, banned, reason, expires_at, rx.activity_uri)
+    await remove_follow(conn, banned.id, group.id)
+    return Reshare(group, f"{banned.handle} banned from {group.handle}")
 
 
-def _parse_time(value: Any) -> Any:
-    from community.posts import parse_datetime
-
-    return parse_datetime(value) if isinstance(value, str) else None
-
-
-async def handle_flag(ctx: AppContext, rx: Received) -> str:
-    targets = ids_of(rx.object)
+async def handle_flag(ctx: AppContext, rx: Received, tx: Transaction) -> Outcome:
+    targets = ids_of(rx.activity.object)
     reporter = await ensure_actor(ctx, rx.actor_uri)
-    async with ctx.pool.acquire() as conn:
-        group = await _group_of_targets(conn, ctx, targets, rx.activity)
-        if group is None:
-            raise Refused("a report about nothing here")
-        content = str(rx.activity.get("content") or rx.activity.get("summary") or "")[:5000]
-        await conn.execute(
-            QC["insert_report"], rx.activity_uri, reporter.id, group.id, targets, content
-        )
-    return f"report filed for {group.username}"
+    conn = await tx.begin()
+    group = await _group_of_targets(conn, ctx, [*targets, *_context_of(rx)])
+    if group is None:
+        raise Refused("a report about nothing here")
+    content = str(rx.activity.content or rx.activity.summary or "")[:5000]
+    await file_report(conn, rx.activity_uri, reporter, group, targets, content)
+    return Done(f"report filed for {group.username}")
 
 
-async def _group_of_targets(
-    conn: Conn, ctx: AppContext, targets: list[str], activity: dict[str, Any]
-) -> Actor | None:
-    for uri in [
-        *targets,
-        id_of(activity.get("audience")) or "",
-        id_of(activity.get("target")) or "",
-    ]:
+def _context_of(rx: Received) -> list[str]:
+    return [id_of(rx.activity.audience) or "", id_of(rx.activity.target) or ""]
+
+
+async def _group_of_targets(conn: Conn, ctx: AppContext, uris: list[str]) -> Actor | None:
+    for uri in uris:
         if not uri or not ctx.urls.is_local(uri):
             continue
         post = await find_post(conn, uri)
@@ -97,19 +79,17 @@ async def _group_of_targets(
     return None
 
 
-async def handle_collection_change(ctx: AppContext, rx: Received) -> str:
+async def handle_collection_change(ctx: AppContext, rx: Received, tx: Transaction) -> Outcome:
     """``Add``/``Remove`` to a group's ``featured`` (pinning) from its moderators."""
-    target_uri = id_of(rx.activity.get("target")) or ""
-    async with ctx.pool.acquire() as conn, conn.transaction():
-        group = await find_actor_by_uri(conn, target_uri.rsplit("/", 1)[0])
-        if group is None or not group.is_group:
-            raise Refused("a change to a collection we do not know")
-        if not await may_moderate(conn, group, rx.actor_uri):
-            raise Refused("only the group's moderators may change its collections")
-        if target_uri != group.featured_uri:
-            return "ignored: only pins are followed"
-        pinned = rx.activity_type == "Add"
-        await conn.execute(QC["set_pinned"], id_of(rx.object), pinned, group.id)
-        if group.local:
-            await announce_wrapped(conn, ctx.urls, group, rx.body)
-    return "pinned" if pinned else "unpinned"
+    target_uri = id_of(rx.activity.target) or ""
+    conn = await tx.begin()
+    group = await find_actor_by_uri(conn, target_uri.rsplit("/", 1)[0])
+    if group is None or not group.is_group:
+        raise Refused("a change to a collection we do not know")
+    if not await may_moderate(conn, group, rx.actor_uri):
+        raise Refused("only the group's moderators may change its collections")
+    if target_uri != group.featured_uri:
+        return Ignored("only pins are followed")
+    pinned = rx.activity_type == "Add"
+    await set_pinned(conn, id_of(rx.object) or "", group, pinned)
+    return Reshare(group, "pinned" if pinned else "unpinned")

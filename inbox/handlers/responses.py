@@ -16,16 +16,16 @@ from community.membership import (
     remove_follow,
 )
 from community.storage.database import Conn
+from federation.vocabulary import Activity
 from federation.vocabulary.base import id_of
 from inbox.errors import Refused
-from inbox.model import Received
+from inbox.model import Done, Outcome, Received, Transaction
 
 
 async def _follow_answered(conn: Conn, rx: Received) -> Follow:
-    follow_value = rx.object
-    follow = await find_follow_by_activity(conn, id_of(follow_value) or "")
-    if follow is None and isinstance(follow_value, dict):
-        follower = await find_actor_by_uri(conn, id_of(follow_value.get("actor")) or "")
+    follow = await find_follow_by_activity(conn, id_of(rx.object) or "")
+    if follow is None and isinstance(rx.object, Activity):
+        follower = await find_actor_by_uri(conn, rx.object.actor_uri or "")
         followee = await find_actor_by_uri(conn, rx.actor_uri)
         if follower is not None and followee is not None and follower.local:
             follow = await find_follow(conn, follower.id, followee.id)
@@ -37,17 +37,17 @@ async def _follow_answered(conn: Conn, rx: Received) -> Follow:
     return follow
 
 
-async def handle_accept(ctx: AppContext, rx: Received) -> str:
-    async with ctx.pool.acquire() as conn:
-        follow = await _follow_answered(conn, rx)
-        if follow.accepted:
-            return "already accepted"
-        await accept_follow(conn, follow)
-    return "follow accepted"
+async def handle_accept(ctx: AppContext, rx: Received, tx: Transaction) -> Outcome:
+    conn = await tx.begin()
+    follow = await _follow_answered(conn, rx)
+    if follow.accepted:
+        return Done("already accepted")
+    await accept_follow(conn, follow)
+    return Done("follow accepted")
 
 
-async def handle_reject(ctx: AppContext, rx: Received) -> str:
-    async with ctx.pool.acquire() as conn:
-        follow = await _follow_answered(conn, rx)
-        await remove_follow(conn, follow.follower_id, follow.followee_id)
-    return "follow rejected"
+async def handle_reject(ctx: AppContext, rx: Received, tx: Transaction) -> Outcome:
+    conn = await tx.begin()
+    follow = await _follow_answered(conn, rx)
+    await remove_follow(conn, follow.follower_id, follow.followee_id)
+    return Done("follow rejected")

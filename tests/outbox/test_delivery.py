@@ -12,7 +12,7 @@ from community.storage.database import create_pool
 from federation.cavage import extract_signature, verify_cavage
 from federation.headers import normalize_headers
 from federation.keys import load_public_key
-from outbox import send_activity
+from outbox import Audience, Outgoing, send
 from outbox.config import WorkerConfig
 from outbox.worker import DeliveryWorker
 from tests.outbox.support import Sink, add_sink_followers, make_group, note
@@ -25,7 +25,7 @@ async def test_one_post_reaches_each_shared_inbox_once_signed(
     await add_sink_followers(conn, group, sink, per_host=3)
     activity = note(group)
     async with conn.transaction():
-        queued = await send_activity(conn, group, activity, to_followers_of=group)
+        queued = await send(conn, group, Outgoing.of(activity), Audience(followers_of=group))
     assert queued == sink.instances
 
     pool = await create_pool(database_url)

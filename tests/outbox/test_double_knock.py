@@ -11,7 +11,7 @@ import pytest
 from community.actors import get_local_key
 from community.storage.database import create_pool
 from federation.verify import verify_request
-from outbox import send_activity
+from outbox import Audience, Outgoing, send
 from outbox.config import WorkerConfig
 from outbox.worker import DeliveryWorker
 from tests.federation.loopback import LoopbackServer, Received, Reply
@@ -35,15 +35,19 @@ async def strict_host() -> AsyncIterator[LoopbackServer]:
 
 
 async def test_a_host_that_wants_rfc9421_gets_it_after_one_401(
-    conn: asyncpg.Connection, pool: asyncpg.Pool, strict_host: LoopbackServer,
+    conn: asyncpg.Connection,
+    pool: asyncpg.Pool,
+    strict_host: LoopbackServer,
     worker_config: WorkerConfig,
-) -> None:  # fmt: skip
+) -> None:
     group = await make_group(conn)
     key = await get_local_key(conn, group)
     member = await insert_remote_actor(
-        conn, strict_host.url("/users/m"), strict_host.url("/users/m/inbox"),
+        conn,
+        strict_host.url("/users/m"),
+        strict_host.url("/users/m/inbox"),
         strict_host.url("/inbox"),
-    )  # fmt: skip
+    )
     await follow(conn, member, group)
 
     def answer(request: Received) -> Reply:
@@ -52,15 +56,19 @@ async def test_a_host_that_wants_rfc9421_gets_it_after_one_401(
         from federation.keys import load_public_key
 
         result = verify_request(
-            "POST", strict_host.url(request.target), request.headers, request.body,
-            load_public_key(key.public_key_pem), datetime.now(UTC),
-        )  # fmt: skip
+            "POST",
+            strict_host.url(request.target),
+            request.headers,
+            request.body,
+            load_public_key(key.public_key_pem),
+            datetime.now(UTC),
+        )
         return Reply(status=202 if result.ok else 401)
 
     strict_host.route("/inbox", answer)
     worker = DeliveryWorker(pool, worker_config)
     try:
-        await send_activity(conn, group, note(group, 1), to_followers_of=group)
+        await send(conn, group, Outgoing.of(note(group, 1)), Audience(followers_of=group))
         await worker.run_once()
         first = await conn.fetchrow("SELECT * FROM deliveries")
         assert (first["state"], first["last_status"]) == ("queued", 401)
@@ -72,12 +80,14 @@ async def test_a_host_that_wants_rfc9421_gets_it_after_one_401(
         assert host["signature_scheme"] == "rfc9421"
 
         # the next activity is signed the way the host wants from the start
-        await send_activity(conn, group, note(group, 2), to_followers_of=group)
+        await send(conn, group, Outgoing.of(note(group, 2)), Audience(followers_of=group))
         await worker.run_once()
         states = [r["state"] for r in await conn.fetch("SELECT state FROM deliveries ORDER BY id")]
         assert states == ["delivered", "delivered"]
         assert [("signature-input" in r.headers) for r in strict_host.received] == [
-            False, True, True,
-        ]  # fmt: skip
+            False,
+            True,
+            True,
+        ]
     finally:
         worker.close()

@@ -1,11 +1,11 @@
-"""The transactional outbox: what one send_activity stores, and what a rollback leaves."""
+"""The transactional outbox: what one send stores, and what a rollback leaves."""
 
 from __future__ import annotations
 
 import asyncpg
 import pytest
 
-from outbox import mark_host_alive, send_activity, send_raw
+from outbox import Audience, Outgoing, mark_host_alive, send
 from outbox.errors import OutboxError
 from tests.outbox.support import (
     BASE_URL,
@@ -44,7 +44,7 @@ async def _world(conn: asyncpg.Connection):  # type: ignore[no-untyped-def]
 
 async def test_fanout_goes_to_distinct_inboxes_shared_first(conn: asyncpg.Connection) -> None:
     group = await _world(conn)
-    queued = await send_activity(conn, group, note(group), to_followers_of=group)
+    queued = await send(conn, group, Outgoing.of(note(group)), Audience(followers_of=group))
     rows = await conn.fetch("SELECT inbox_uri, host, state FROM deliveries ORDER BY inbox_uri")
     assert [(r["inbox_uri"], r["host"], r["state"]) for r in rows] == [
         ("https://one.example/inbox", "one.example", "queued"),
@@ -59,8 +59,10 @@ async def test_fanout_goes_to_distinct_inboxes_shared_first(conn: asyncpg.Connec
 
 async def test_local_recipients_get_one_inbox_item(conn: asyncpg.Connection) -> None:
     group = await _world(conn)
-    await send_activity(conn, group, note(group), to_followers_of=group)
-    await send_activity(conn, group, note(group), to_followers_of=group)  # same id: idempotent
+    await send(conn, group, Outgoing.of(note(group)), Audience(followers_of=group))
+    await send(
+        conn, group, Outgoing.of(note(group)), Audience(followers_of=group)
+    )  # same id: idempotent
     items = await conn.fetch("SELECT activity_uri, verified_by, actor_uri FROM inbox_items")
     assert [tuple(i) for i in items] == [(note(group)["id"], "local", group.uri)]
     assert await conn.fetchval("SELECT count(*) FROM deliveries") == 2
@@ -70,7 +72,7 @@ async def test_rollback_sends_nothing(conn: asyncpg.Connection) -> None:
     group = await _world(conn)
     transaction = conn.transaction()
     await transaction.start()
-    assert await send_activity(conn, group, note(group), to_followers_of=group) == 2
+    assert await send(conn, group, Outgoing.of(note(group)), Audience(followers_of=group)) == 2
     await transaction.rollback()  # the change that caused it failed
     for table in ("activities", "deliveries", "inbox_items"):
         assert await conn.fetchval(f"SELECT count(*) FROM {table}") == 0
@@ -79,13 +81,11 @@ async def test_rollback_sends_nothing(conn: asyncpg.Connection) -> None:
 async def test_actors_and_inboxes_and_raw_bodies(conn: asyncpg.Connection) -> None:
     group = await _world(conn)
     body = '{"id": "https://social.test/activities/raw", "type": "Announce",  "x": 1}'
-    queued = await send_raw(
-        conn,
-        group,
-        body,
-        to_actors=["https://two.example/users/c", "https://unknown.example/users/z"],
-        to_inboxes=["https://three.example/inbox", "https://one.example/inbox"],
+    audience = Audience(
+        actors=("https://two.example/users/c", "https://unknown.example/users/z"),
+        inboxes=("https://three.example/inbox", "https://one.example/inbox"),
     )
+    queued = await send(conn, group, Outgoing.exact(body), audience)
     assert queued == 3
     assert await conn.fetchval("SELECT body FROM activities") == body  # byte-exact
     assert await conn.fetchval("SELECT public FROM activities") is False
@@ -101,9 +101,9 @@ async def test_unavailable_hosts_and_gone_inboxes_are_left_out(conn: asyncpg.Con
         "INSERT INTO delivery_gone_inboxes (inbox_uri, host) "
         "VALUES ('https://two.example/users/c/inbox', 'two.example')"
     )
-    assert await send_activity(conn, group, note(group, 1), to_followers_of=group) == 0
+    assert await send(conn, group, Outgoing.of(note(group, 1)), Audience(followers_of=group)) == 0
     await mark_host_alive(conn, "One.Example")
-    assert await send_activity(conn, group, note(group, 2), to_followers_of=group) == 1
+    assert await send(conn, group, Outgoing.of(note(group, 2)), Audience(followers_of=group)) == 1
     host = await conn.fetchrow("SELECT * FROM delivery_hosts")
     assert host["unavailable_since"] is None
     assert host["failing_days"] == 0
@@ -113,8 +113,8 @@ async def test_refuses_what_is_not_ours_or_not_an_activity(conn: asyncpg.Connect
     group = await _world(conn)
     stranger = await insert_remote_actor(conn, "https://x.example/u", "https://x.example/i")
     with pytest.raises(OutboxError, match="only our own actors"):
-        await send_activity(conn, stranger, note(group))
+        await send(conn, stranger, Outgoing.of(note(group)), Audience())
     with pytest.raises(OutboxError, match="no 'id'"):
-        await send_activity(conn, group, {"type": "Note"})
+        await send(conn, group, Outgoing.of({"type": "Note"}), Audience())
     with pytest.raises(OutboxError, match="not JSON"):
-        await send_raw(conn, group, "{nope")
+        await send(conn, group, Outgoing.exact("{nope"), Audience())

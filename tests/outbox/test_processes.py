@@ -12,7 +12,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from outbox import send_activity
+from outbox import Audience, Outgoing, send
 from tests.helpers import clean_env
 from tests.helpers import start_worker as start_worker_process
 from tests.outbox.support import BASE_URL, Sink, add_sink_followers, make_group, note
@@ -45,7 +45,7 @@ async def queue_posts(conn: asyncpg.Connection, sink: Sink, posts: int) -> set[t
     for number in range(posts):
         activity = note(group, number)
         async with conn.transaction():
-            await send_activity(conn, group, activity, to_followers_of=group)
+            await send(conn, group, Outgoing.of(activity), Audience(followers_of=group))
         expected |= {(sink.host(i), str(activity["id"])) for i in range(sink.instances)}
     return expected
 

@@ -11,7 +11,7 @@ import pytest
 
 from community.actors import Actor
 from community.storage.database import create_pool
-from outbox import send_activity
+from outbox import Audience, Outgoing, send
 from outbox.config import WorkerConfig
 from outbox.worker import DeliveryWorker
 from tests.outbox.support import Sink, add_sink_followers, make_group, note
@@ -58,7 +58,7 @@ async def test_each_answer_is_handled_by_policy(
             sink.host(3): {"status": 422},
         }
     )
-    await send_activity(conn, group, note(group), to_followers_of=group)
+    await send(conn, group, Outgoing.of(note(group)), Audience(followers_of=group))
     worker = DeliveryWorker(pool, worker_config)
     try:
         assert await worker.run_once() == 4
@@ -79,7 +79,7 @@ async def test_each_answer_is_handled_by_policy(
     gone = rows[sink.host(2)]
     assert (gone["state"], gone["last_status"]) == ("rejected", 410)
     assert await conn.fetchval("SELECT inbox_uri FROM delivery_gone_inboxes") == sink.inbox(2)
-    assert await send_activity(conn, group, note(group, 2), to_followers_of=group) == 3
+    assert await send(conn, group, Outgoing.of(note(group, 2)), Audience(followers_of=group)) == 3
 
     refused = rows[sink.host(3)]
     assert (refused["state"], refused["last_status"]) == ("rejected", 422)
@@ -94,7 +94,7 @@ async def test_timeouts_retry_with_backoff(
     worker_config: WorkerConfig,
 ) -> None:
     sink.set_rules({sink.host(0): {"status": 202, "delay": 3}})
-    await send_activity(conn, group, note(group), to_followers_of=group)
+    await send(conn, group, Outgoing.of(note(group)), Audience(followers_of=group))
     worker = DeliveryWorker(pool, dataclasses.replace(worker_config, timeout_seconds=0.5))
     try:
         await worker.run_once()
@@ -121,7 +121,9 @@ async def test_breaker_pauses_a_failing_host_and_it_recovers(
     host = sink.host(0)
     sink.set_rules({host: {"status": 500}})
     for number in range(3):
-        await send_activity(conn, group, note(group, number), to_inboxes=[sink.inbox(0)])
+        await send(
+            conn, group, Outgoing.of(note(group, number)), Audience(inboxes=(sink.inbox(0),))
+        )
     worker = DeliveryWorker(pool, worker_config)  # breaker after 3 failures, 0.5 s pause
     try:
         assert await worker.run_once() == 3
@@ -158,7 +160,9 @@ async def test_failing_on_enough_days_makes_a_host_unavailable(
         host,
     )
     for number in range(2):
-        await send_activity(conn, group, note(group, number), to_inboxes=[sink.inbox(0)])
+        await send(
+            conn, group, Outgoing.of(note(group, number)), Audience(inboxes=(sink.inbox(0),))
+        )
     await conn.execute(
         "UPDATE deliveries SET next_attempt_at = now() + interval '1 hour' "
         "WHERE activity_id = (SELECT max(id) FROM activities)"
@@ -175,7 +179,10 @@ async def test_failing_on_enough_days_makes_a_host_unavailable(
         "failed",
         "failed",
     ]  # everything queued for it is given up, the retry too
-    assert await send_activity(conn, group, note(group, 9), to_inboxes=[sink.inbox(0)]) == 0
+    assert (
+        await send(conn, group, Outgoing.of(note(group, 9)), Audience(inboxes=(sink.inbox(0),)))
+        == 0
+    )
 
 
 async def test_private_addresses_are_refused_unless_allowed(
@@ -185,7 +192,7 @@ async def test_private_addresses_are_refused_unless_allowed(
     group: Actor,
     worker_config: WorkerConfig,
 ) -> None:
-    await send_activity(conn, group, note(group), to_inboxes=[sink.inbox(0)])
+    await send(conn, group, Outgoing.of(note(group)), Audience(inboxes=(sink.inbox(0),)))
     worker = DeliveryWorker(pool, dataclasses.replace(worker_config, allow_list=()))
     try:
         assert await worker.run_once() == 1

@@ -1,4 +1,4 @@
--- Writing an activity and its fan-out, inside the caller's transaction.
+-- outbox.send: writing an activity and its fan-out, inside the caller's transaction.
 
 -- name: upsert_activity
 INSERT INTO activities (uri, type, actor_id, object_uri, body, public, form)
@@ -53,10 +53,3 @@ ON CONFLICT (activity_uri) DO NOTHING
 
 -- name: notify_deliveries
 SELECT pg_notify('fediverse_deliveries', '')
-
--- name: mark_host_alive
-UPDATE delivery_hosts
-SET unavailable_since = NULL, failing_days = 0, last_failure_day = NULL,
-    consecutive_failures = 0, paused_until = NULL, updated_at = now()
-WHERE host = ANY($1::text[])
-  AND (unavailable_since IS NOT NULL OR failing_days > 0 OR consecutive_failures > 0)

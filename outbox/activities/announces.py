@@ -1,0 +1,66 @@
+"""A group's announces, in the form each follower's software understands (FEP-1b12).
+
+* The FEP-1b12 form: an ``Announce`` wrapping the received activity byte-exact (Lemmy, PieFed,
+  Mbin, NodeBB, Friendica…). Lemmy's examples (``LemmyNet/lemmy``
+  ``crates/apub/apub/assets/lemmy/activities``) are the reference.
+* The microblog form: an ``Announce`` of the object, a boost (Mastodon, Misskey, GoToSocial…).
+
+Both carry ``audience``; a closed group addresses its members only (DESIGN.md §5).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from community.actors import Actor
+from community.render import AS_CONTEXT, AS_PUBLIC
+from community.urls import Urls
+from outbox.activities.base import activity, new_activity_uri, now_iso
+from outbox.send import Outgoing
+
+
+def is_listed(group: Actor) -> bool:
+    """A closed group's announces go to its members only, never into a public outbox."""
+    return not group.manually_approves_followers
+
+
+def group_addressing(group: Actor) -> dict[str, Any]:
+    """Public groups address the world and cc their members; closed ones their members only."""
+    if is_listed(group):
+        return {"to": [AS_PUBLIC], "cc": [group.followers_uri], "audience": group.uri}
+    return {"to": [group.followers_uri], "cc": [], "audience": group.uri}
+
+
+def build_boost(urls: Urls, group: Actor, object_uri: str) -> dict[str, Any]:
+    """The microblog form: a plain ``Announce`` of the object."""
+    return activity(
+        urls, "Announce", group.uri, object_uri, **group_addressing(group), published=now_iso()
+    )
+
+
+def build_wrap(urls: Urls, group: Actor, received_body: str, received_uri: str | None) -> Outgoing:
+    """The FEP-1b12 form: an ``Announce`` wrapping the received activity byte-exact.
+
+    The envelope is serialised without ``object`` and the received JSON text is spliced in
+    unchanged, so the embedded activity is exactly what its author's server sent; the result is
+    never parsed nor serialised again. ``received_uri`` is the wrapped activity's ``id``.
+    """
+    envelope = {
+        "@context": AS_CONTEXT,
+        "id": new_activity_uri(urls),
+        "type": "Announce",
+        "actor": group.uri,
+        **group_addressing(group),
+        "published": now_iso(),
+    }
+    head = orjson.dumps(envelope)
+    body = head[:-1].decode() + ',"object":' + received_body.strip() + "}"
+    return Outgoing(
+        uri=envelope["id"],
+        type="Announce",
+        body=body,
+        object_uri=received_uri,
+        addressed_to_public=is_listed(group),
+    )
