@@ -18,9 +18,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from federation.cavage import sign_headers
+from federation.delivery_signing import PendingRequest, PreparedActivity, SigningKey, sign_request
 from federation.keys import generate_rsa_keypair, load_private_key, load_public_key
 from federation.verify import verify_request
-from outbox.signing import PendingRequest, PreparedActivity, SigningKey, sign_request
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 URL = "https://b.example/inbox"

@@ -23,6 +23,13 @@ from typing import Any
 import asyncpg
 
 from community.metrics import DeliveryOutcome, record_delivery
+from federation.delivery_signing import (
+    PendingRequest,
+    PreparedActivity,
+    SigningKey,
+    host_header_of,
+    sign_requests,
+)
 from federation.keys import load_private_key
 from outbox import queue
 from outbox.config import WorkerConfig
@@ -30,13 +37,6 @@ from outbox.errors import TransportError
 from outbox.http import HttpClients
 from outbox.policy import Attempt, Outcome, Verdict, classify_attempt
 from outbox.queue import Claimed, Finished
-from outbox.signing import (
-    PendingRequest,
-    PreparedActivity,
-    SigningKey,
-    host_header_of,
-    sign_requests,
-)
 
 log = logging.getLogger(__name__)
 CHANNEL = "fediverse_deliveries"

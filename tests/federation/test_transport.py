@@ -146,4 +146,3 @@ async def test_one_pool_per_name_and_idle_pools_are_evicted() -> None:
         assert len(recorder.transports) == 3
         assert recorder.closed == 1  # a.example's pool, the least recently used
     assert recorder.closed == 3
-
