@@ -22,7 +22,9 @@ from typing import Any
 
 import asyncpg
 
-from community.metrics import DeliveryOutcome, record_delivery
+from community import metrics
+from federation.delivery import DeliveryOutcome, Verdict, classify_delivery
+from federation.delivery_client import HttpClients, Response
 from federation.delivery_signing import (
     PendingRequest,
     PreparedActivity,
@@ -30,12 +32,10 @@ from federation.delivery_signing import (
     host_header_of,
     sign_requests,
 )
+from federation.errors import DeliveryError
 from federation.keys import load_private_key
 from outbox import queue
 from outbox.config import WorkerConfig
-from outbox.errors import TransportError
-from outbox.http import HttpClients
-from outbox.policy import Attempt, Outcome, Verdict, classify_attempt
 from outbox.queue import Claimed, Finished
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ CHANNEL = "fediverse_deliveries"
 _ACTIVITY_CACHE_SIZE = 512
 
 
-_METRIC_OUTCOMES: dict[Verdict, DeliveryOutcome] = {
+_METRIC_OUTCOMES: dict[Verdict, metrics.DeliveryOutcome] = {
     Verdict.DELIVERED: "delivered",
     Verdict.GONE: "gone",
     Verdict.RETRY: "retrying",
@@ -224,20 +224,21 @@ class DeliveryWorker:
         activity = self._activities.get(item.activity_id)
         key = self._keys.get(item.sender_id)
         if item.host in blocked:
-            self._finish(item, Outcome(Verdict.REJECTED, "delivery to this host is blocked"))
+            self._reject(item, "delivery to this host is blocked")
         elif activity is None or key is None:
-            self._finish(item, Outcome(Verdict.REJECTED, "activity or signing key missing"))
+            self._reject(item, "activity or signing key missing")
         else:
             try:
                 _client, target = self.clients.for_url(item.inbox_uri)
-            except TransportError as exc:
-                self._finish(item, Outcome(Verdict.REJECTED, str(exc)))
+            except DeliveryError as exc:
+                self._reject(item, str(exc))
                 return None
-            return PendingRequest(
-                host_header_of(item.inbox_uri), target, activity, key, item.scheme,
-                item.inbox_uri,
-            )  # fmt: skip
+            host_header = host_header_of(item.inbox_uri)
+            return PendingRequest(host_header, target, activity, key, item.scheme, item.inbox_uri)
         return None
+
+    def _reject(self, item: Claimed, reason: str) -> None:
+        self._finish(item, DeliveryOutcome(Verdict.REJECTED, reason))
 
     async def _sign_and_post(self, chunk: list[tuple[Claimed, PendingRequest]]) -> None:
         loop = asyncio.get_running_loop()
@@ -250,39 +251,45 @@ class DeliveryWorker:
 
     async def _post(self, item: Claimed, request: bytes) -> None:
         client, _ = self.clients.for_url(item.inbox_uri)
-        status, error, excerpt = None, None, None
         try:
             response = await client.post(request, self.config.timeout_seconds)
-        except TransportError as exc:
-            attempt = Attempt(failure=exc.failure)
-            error = str(exc)
-        else:
-            attempt = Attempt(status=response.status, retry_after=response.retry_after)
-            status = response.status
-            if not 200 <= status < 300:
-                excerpt = response.excerpt.decode("utf-8", "replace") or None
-        now = datetime.now(UTC)
-        outcome = classify_attempt(
-            attempt,
+        except DeliveryError as exc:
+            self._finish(item, self._classify(None, exc, item), error=str(exc))
+            return
+        excerpt = None
+        if not 200 <= response.status < 300:
+            excerpt = response.excerpt.decode("utf-8", "replace") or None
+        outcome = self._classify(response, None, item)
+        self._finish(item, outcome, response.status, excerpt=excerpt)
+
+    def _classify(
+        self, response: Response | None, error: DeliveryError | None, item: Claimed
+    ) -> DeliveryOutcome:
+        """The outcome table's verdict on this attempt (``item.attempts`` counts it)."""
+        status = None if response is None else response.status
+        retry_after = None if response is None else response.retry_after
+        return classify_delivery(
+            status,
+            None if error is None else error.kind,
+            {"retry-after": retry_after} if retry_after else {},
             item.attempts,
-            now,
-            jitter=self._random.random(),
+            datetime.now(UTC),
+            self._random.random(),
             max_attempts=self.config.max_attempts,
         )
-        self._finish(item, outcome, status, error, excerpt)
 
     def _finish(
         self,
         item: Claimed,
-        outcome: Outcome,
+        outcome: DeliveryOutcome,
         status: int | None = None,
         error: str | None = None,
         excerpt: str | None = None,
     ) -> None:
         self.claimed.pop(item.id, None)
         self.finished.append(Finished(item, outcome, status, error, excerpt))
-        record_delivery(_METRIC_OUTCOMES[outcome.verdict] if item.host not in self._blocked
-                        else "blocked")  # fmt: skip
+        blocked = item.host in self._blocked
+        metrics.record_delivery("blocked" if blocked else _METRIC_OUTCOMES[outcome.verdict])
         if outcome.verdict is Verdict.DELIVERED:
             self.delivered_total += 1
         self._wake.set()
