@@ -79,8 +79,13 @@ class Intake:
 
 
 def _columns(items: list[IncomingItem]) -> tuple[list[object], ...]:
+    """The ``enqueue_many`` arrays, one per column, in the statement's order."""
     return (
-        [i.activity_uri for i in items], [i.activity_type for i in items],
-        [i.actor_uri for i in items], [i.recipient_id for i in items],
-        [i.body for i in items], [i.verified_by for i in items], [i.key_id for i in items],
-    )  # fmt: skip
+        [i.activity_uri for i in items],
+        [i.activity_type for i in items],
+        [i.actor_uri for i in items],
+        [i.recipient_id for i in items],
+        [i.body for i in items],
+        [i.verified_by for i in items],
+        [i.key_id for i in items],
+    )
