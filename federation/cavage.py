@@ -22,15 +22,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from federation.digest import compute_digest_header, digest_failure, verify_digest_header
 from federation.errors import SigningError
 from federation.headers import HeaderInput, normalize_headers, split_target
 from federation.httpdate import format_http_date, parse_http_date
-from federation.keys import PrivateKey, PublicKey
+from federation.keys import PrivateKey, PublicKey, sign_bytes, verify_bytes
 from federation.reasons import Failure, Reason, VerificationResult
 
 DEFAULT_WINDOW_SECONDS = 3600
@@ -184,19 +182,12 @@ def build_signature_header(
     if '"' in key_id:
         raise SigningError("keyId must not contain a double quote", detail=key_id)
     message = build_signing_string(method, path_and_query, headers, covered)
-    algorithm, signature = _sign_bytes(private_key, message.encode("utf-8"))
+    signature = sign_bytes(private_key, message.encode("utf-8"))
+    algorithm = "rsa-sha256" if isinstance(private_key, rsa.RSAPrivateKey) else "hs2019"
     return (
         f'keyId="{key_id}",algorithm="{algorithm}",headers="{" ".join(covered)}",'
         f'signature="{base64.b64encode(signature).decode("ascii")}"'
     )
-
-
-def _sign_bytes(private_key: PrivateKey, message: bytes) -> tuple[str, bytes]:
-    if isinstance(private_key, rsa.RSAPrivateKey):
-        return "rsa-sha256", private_key.sign(message, padding.PKCS1v15(), hashes.SHA256())
-    if isinstance(private_key, ed25519.Ed25519PrivateKey):
-        return "hs2019", private_key.sign(message)
-    raise SigningError("unsupported private key type", detail=type(private_key).__name__)
 
 
 def verify_cavage(
@@ -234,18 +225,6 @@ def verify_cavage(
     if not verify_bytes(public_key, signature.signature, message.encode("utf-8")):
         return _fail(signature, Reason.BAD_SIGNATURE, None)
     return VerificationResult.success(signature.key_id, "cavage")
-
-
-def verify_bytes(public_key: PublicKey, signature: bytes, message: bytes) -> bool:
-    """Check a raw signature: RSASSA-PKCS1-v1_5 SHA-256 for RSA keys, Ed25519 otherwise."""
-    try:
-        if isinstance(public_key, rsa.RSAPublicKey):
-            public_key.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
-        else:
-            public_key.verify(signature, message)
-    except InvalidSignature:
-        return False
-    return True
 
 
 def _fail(signature: CavageSignature, reason: Reason, detail: str | None) -> VerificationResult:
