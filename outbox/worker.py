@@ -24,7 +24,7 @@ import asyncpg
 
 from community import metrics
 from federation.delivery import DeliveryOutcome, Verdict, classify_delivery
-from federation.delivery_client import HttpClients, Response
+from federation.delivery_client import HttpClients
 from federation.delivery_signing import (
     PendingRequest,
     PreparedActivity,
@@ -251,32 +251,25 @@ class DeliveryWorker:
 
     async def _post(self, item: Claimed, request: bytes) -> None:
         client, _ = self.clients.for_url(item.inbox_uri)
+        status, retry_after, kind, error, excerpt = None, None, None, None, None
         try:
             response = await client.post(request, self.config.timeout_seconds)
         except DeliveryError as exc:
-            self._finish(item, self._classify(None, exc, item), error=str(exc))
-            return
-        excerpt = None
-        if not 200 <= response.status < 300:
-            excerpt = response.excerpt.decode("utf-8", "replace") or None
-        outcome = self._classify(response, None, item)
-        self._finish(item, outcome, response.status, excerpt=excerpt)
-
-    def _classify(
-        self, response: Response | None, error: DeliveryError | None, item: Claimed
-    ) -> DeliveryOutcome:
-        """The outcome table's verdict on this attempt (``item.attempts`` counts it)."""
-        status = None if response is None else response.status
-        retry_after = None if response is None else response.retry_after
-        return classify_delivery(
+            kind, error = exc.kind, str(exc)
+        else:
+            status, retry_after = response.status, response.retry_after
+            if not 200 <= status < 300:
+                excerpt = response.excerpt.decode("utf-8", "replace") or None
+        outcome = classify_delivery(
             status,
-            None if error is None else error.kind,
+            kind,
             {"retry-after": retry_after} if retry_after else {},
-            item.attempts,
+            item.attempts,  # this attempt included
             datetime.now(UTC),
             self._random.random(),
             max_attempts=self.config.max_attempts,
         )
+        self._finish(item, outcome, status, error, excerpt)
 
     def _finish(
         self,
