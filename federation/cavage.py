@@ -20,18 +20,15 @@ import binascii
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
-from urllib.parse import urlsplit
+from datetime import datetime
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from federation.digest import compute_digest_header, digest_failure, verify_digest_header
 from federation.errors import SigningError
-from federation.headers import HeaderInput, normalize_headers
-from federation.keys import PrivateKey, PublicKey
+from federation.headers import HeaderInput, normalize_headers, split_target
+from federation.httpdate import format_http_date, parse_http_date
+from federation.keys import PrivateKey, PublicKey, sign_bytes, verify_bytes
 from federation.reasons import Failure, Reason, VerificationResult
 
 DEFAULT_WINDOW_SECONDS = 3600
@@ -41,16 +38,6 @@ EXPIRES = "(expires)"
 #: Methods whose requests carry a body, so their signature must cover ``digest``.
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _ACCEPTED_ALGORITHMS = frozenset({"rsa-sha256", "hs2019", "ed25519"})
-_IMF_FIXDATE = re.compile(
-    r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) "
-    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$"
-)
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
-    )
-}
 _PARAM = re.compile(r'\s*([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(?:"([^"]*)"|([0-9.]+))\s*(?:,|$)')
 
 
@@ -148,55 +135,6 @@ def build_signing_string(
     return "\n".join(lines)
 
 
-def format_http_date(now: datetime) -> str:
-    """Format an aware datetime as an IMF-fixdate (RFC 9110 §5.6.7), e.g. for ``Date``."""
-    if now.tzinfo is None:
-        raise ValueError("now must be timezone-aware")
-    return format_datetime(now.astimezone(UTC), usegmt=True)
-
-
-def parse_http_date(value: str) -> float | None:
-    """Seconds since the epoch of an HTTP date (RFC 9110 §5.6.7), or ``None``.
-
-    IMF-fixdate (what everyone sends) takes a fast path; the obsolete forms go through
-    :func:`email.utils.parsedate_to_datetime`.
-    """
-    match = _IMF_FIXDATE.match(value)
-    if match is not None:
-        day, month, year, hour, minute, second = match.groups()
-        try:
-            moment = datetime(
-                int(year),
-                _MONTHS[month],
-                int(day),
-                int(hour),
-                int(minute),
-                int(second),
-                tzinfo=UTC,
-            )
-        except ValueError:
-            return None
-        return moment.timestamp()
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
-
-
-def split_target(url: str) -> tuple[str, str]:
-    """Return ``(host header value, path?query)`` of an absolute URL, default port dropped."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if ":" in host:
-        host = f"[{host}]"
-    default_port = {"http": 80, "https": 443}.get(parts.scheme.lower())
-    if parts.port is not None and parts.port != default_port:
-        host = f"{host}:{parts.port}"
-    path = parts.path or "/"
-    return host, f"{path}?{parts.query}" if parts.query else path
-
-
 def sign_headers(
     method: str,
     url: str,
@@ -211,8 +149,6 @@ def sign_headers(
     Covers ``(request-target) host date``, plus ``digest`` when there is a body (a non-empty
     body, or any POST/PUT/PATCH). RSA keys sign ``rsa-sha256``; Ed25519 keys ``hs2019``.
     """
-    if '"' in key_id:
-        raise SigningError("keyId must not contain a double quote", detail=key_id)
     method = method.upper()
     host, path_and_query = split_target(url)
     added = {"Host": host, "Date": format_http_date(now)}
@@ -222,21 +158,36 @@ def sign_headers(
         covered.append("digest")
     signing_headers = normalize_headers(headers)
     signing_headers.update({name.lower(): value for name, value in added.items()})
-    message = build_signing_string(method, path_and_query, signing_headers, covered)
-    algorithm, signature = _sign_bytes(private_key, message.encode("utf-8"))
-    added["Signature"] = (
-        f'keyId="{key_id}",algorithm="{algorithm}",headers="{" ".join(covered)}",'
-        f'signature="{base64.b64encode(signature).decode("ascii")}"'
+    added["Signature"] = build_signature_header(
+        method, path_and_query, signing_headers, covered, key_id, private_key
     )
     return added
 
 
-def _sign_bytes(private_key: PrivateKey, message: bytes) -> tuple[str, bytes]:
-    if isinstance(private_key, rsa.RSAPrivateKey):
-        return "rsa-sha256", private_key.sign(message, padding.PKCS1v15(), hashes.SHA256())
-    if isinstance(private_key, ed25519.Ed25519PrivateKey):
-        return "hs2019", private_key.sign(message)
-    raise SigningError("unsupported private key type", detail=type(private_key).__name__)
+def build_signature_header(
+    method: str,
+    path_and_query: str,
+    headers: Mapping[str, str],
+    covered: Sequence[str],
+    key_id: str,
+    private_key: PrivateKey,
+) -> str:
+    """The value of a ``Signature`` header (draft §2.1, §4.1): the draft §2.3 signing string of
+    ``covered`` (``headers`` keyed by lower-case name) signed with ``private_key`` — RSA keys
+    ``rsa-sha256``, Ed25519 keys ``hs2019``.
+
+    The one builder of both signers: :func:`sign_headers` and the delivery worker's
+    (:mod:`federation.delivery_signing`), which formats the rest of its request itself.
+    """
+    if '"' in key_id:
+        raise SigningError("keyId must not contain a double quote", detail=key_id)
+    message = build_signing_string(method, path_and_query, headers, covered)
+    signature = sign_bytes(private_key, message.encode("utf-8"))
+    algorithm = "rsa-sha256" if isinstance(private_key, rsa.RSAPrivateKey) else "hs2019"
+    return (
+        f'keyId="{key_id}",algorithm="{algorithm}",headers="{" ".join(covered)}",'
+        f'signature="{base64.b64encode(signature).decode("ascii")}"'
+    )
 
 
 def verify_cavage(
@@ -274,18 +225,6 @@ def verify_cavage(
     if not verify_bytes(public_key, signature.signature, message.encode("utf-8")):
         return _fail(signature, Reason.BAD_SIGNATURE, None)
     return VerificationResult.success(signature.key_id, "cavage")
-
-
-def verify_bytes(public_key: PublicKey, signature: bytes, message: bytes) -> bool:
-    """Check a raw signature: RSASSA-PKCS1-v1_5 SHA-256 for RSA keys, Ed25519 otherwise."""
-    try:
-        if isinstance(public_key, rsa.RSAPublicKey):
-            public_key.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
-        else:
-            public_key.verify(signature, message)
-    except InvalidSignature:
-        return False
-    return True
 
 
 def _fail(signature: CavageSignature, reason: Reason, detail: str | None) -> VerificationResult:

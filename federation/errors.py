@@ -9,6 +9,7 @@ kept for failures of I/O and for misuse. The tree::
     ├── InvalidHandle               "@name@host" that is not one
     ├── VocabularyError             JSON that is not the Activity Streams 2.0 we expect
     ├── ResolutionError             WebFinger / NodeInfo answered but without what we need
+    ├── DeliveryError               a delivery POST that got no HTTP status: ``kind`` says why
     └── FetchError                  a GET that did not yield a usable document
         ├── Gone                    410
         ├── NotFound                404
@@ -25,6 +26,8 @@ Every error carries a short machine-readable ``reason`` and, where it applies, t
 """
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 
 class FederationError(Exception):
@@ -60,6 +63,26 @@ class VocabularyError(FederationError):
 
 class ResolutionError(FederationError):
     """A discovery document (WebFinger JRD, NodeInfo) without the link or field we need."""
+
+
+class DeliveryErrorKind(StrEnum):
+    """Why a delivery attempt got no usable HTTP status: the error column of the outcome
+    table (:func:`federation.delivery.classify_delivery`)."""
+
+    TIMEOUT = "timeout"
+    CONNECTION = "connection"
+    #: an answer that is not HTTP/1.1 we can parse, or a URL we cannot send to
+    PROTOCOL = "protocol"
+    REFUSED_ADDRESS = "refused_address"
+    TOO_LARGE = "too_large"
+
+
+class DeliveryError(FederationError):
+    """A delivery POST that got no HTTP status (timeout, refused address, reset, …)."""
+
+    def __init__(self, kind: DeliveryErrorKind, detail: str, *, url: str | None = None) -> None:
+        super().__init__(kind, url=url, detail=detail)
+        self.kind = kind
 
 
 class FetchError(FederationError):

@@ -1,4 +1,5 @@
-"""Key generation and memoised PEM loading.
+"""Key generation, memoised PEM loading, and signing and verifying bytes with a key's own
+algorithm (RSA → RSASSA-PKCS1-v1_5 SHA-256, RFC 8017 §8.2; Ed25519 → Ed25519, RFC 8032).
 
 Actor keys are published as ``publicKey.publicKeyPem`` (W3C Security Vocabulary v1,
 https://w3c-ccg.github.io/security-vocab/#publicKeyPem); in practice RSA in SPKI
@@ -14,11 +15,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TypeAlias
 
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 
-from federation.errors import InvalidKey
+from federation.errors import InvalidKey, SigningError
 
 PublicKey: TypeAlias = rsa.RSAPublicKey | ed25519.Ed25519PublicKey
 PrivateKey: TypeAlias = rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
@@ -101,3 +102,24 @@ def _load_public_key(pem: str) -> PublicKey:
     if not isinstance(key, rsa.RSAPublicKey | ed25519.Ed25519PublicKey):
         raise InvalidKey("unsupported public key type", detail=type(key).__name__)
     return key
+
+
+def sign_bytes(private_key: PrivateKey, message: bytes) -> bytes:
+    """Sign ``message`` with the key's own algorithm."""
+    if isinstance(private_key, rsa.RSAPrivateKey):
+        return private_key.sign(message, padding.PKCS1v15(), hashes.SHA256())
+    if isinstance(private_key, ed25519.Ed25519PrivateKey):
+        return private_key.sign(message)
+    raise SigningError("unsupported private key type", detail=type(private_key).__name__)
+
+
+def verify_bytes(public_key: PublicKey, signature: bytes, message: bytes) -> bool:
+    """Check a raw signature of ``message`` with the key's own algorithm."""
+    try:
+        if isinstance(public_key, rsa.RSAPublicKey):
+            public_key.verify(signature, message, padding.PKCS1v15(), hashes.SHA256())
+        else:
+            public_key.verify(signature, message)
+    except InvalidSignature:
+        return False
+    return True

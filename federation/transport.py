@@ -1,11 +1,10 @@
 """An ``httpx`` transport that resolves names itself and connects only to checked addresses.
 
-Every address the name resolves to is checked by :func:`federation.addresses.classify_address`
-(a name with one bad address is refused outright: which address a connection would use is not
-ours to predict). The connection then goes to a checked address — the request URL's host is
-replaced by it — so no second lookup can answer differently (no DNS rebinding), while the
-``Host`` header and the TLS SNI / certificate name stay the original name, through httpcore's
-``sni_hostname`` request extension (https://www.encode.io/httpcore/extensions/#sni_hostname).
+The name is resolved and every address checked by :func:`federation.resolve.resolve_checked`
+(the SSRF gate the delivery client passes too). The connection then goes to a checked address
+— the request URL's host is replaced by it — while the ``Host`` header and the TLS SNI /
+certificate name stay the original name, through httpcore's ``sni_hostname`` request extension
+(https://www.encode.io/httpcore/extensions/#sni_hostname).
 
 Because httpcore pools connections by URL origin, which is now an IP, connections for
 different names on one IP would be shared — and a TLS connection verified for one name would
@@ -15,43 +14,21 @@ closed when evicted).
 
 from __future__ import annotations
 
-import asyncio
-import socket
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from ipaddress import ip_address
 from typing import TypeAlias
 
 import httpx
 
-from federation.addresses import IPAddress, IPNetwork, classify_address
-from federation.errors import RefusedAddress
+from federation.addresses import IPAddress, IPNetwork
+from federation.resolve import Resolver, resolve_checked, resolve_host
 
-Resolver: TypeAlias = Callable[[str, int], Awaitable[Sequence[IPAddress]]]
 TransportFactory: TypeAlias = Callable[[], httpx.AsyncBaseTransport]
 
 DEFAULT_MAX_POOLS = 256
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-async def resolve_host(host: str, port: int) -> list[IPAddress]:
-    """Resolve ``host`` with the running loop's ``getaddrinfo``; IP literals resolve to
-    themselves. Order is kept, duplicates dropped. Raises ``OSError`` when nothing resolves."""
-    try:
-        return [ip_address(host)]
-    except ValueError:
-        pass
-    loop = asyncio.get_running_loop()
-    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    addresses: list[IPAddress] = []
-    for _family, _type, _proto, _name, sockaddr in infos:
-        address = ip_address(str(sockaddr[0]))
-        if address not in addresses:
-            addresses.append(address)
-    if not addresses:
-        raise OSError(f"{host} resolved to no address")
-    return addresses
 
 
 @dataclass(slots=True)
@@ -135,15 +112,12 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         url = request.url
         port = url.port or _DEFAULT_PORTS.get(url.scheme, 443)
         try:
-            addresses = await self._resolver(url.host, port)
+            return await resolve_checked(
+                url.host, port, self._allowed, self._resolver, url=str(url)
+            )
         except OSError as exc:
             message = f"cannot resolve {url.host}: {exc}"
             raise httpx.ConnectError(message, request=request) from exc
-        for address in addresses:
-            refusal = classify_address(address, self._allowed)
-            if refusal is not None:
-                raise RefusedAddress(str(refusal), url=str(url), address=str(address))
-        return addresses
 
     async def _acquire(self, name: str) -> _Pool:
         pool = self._pools.get(name)

@@ -79,7 +79,7 @@ class Intake:
 
 
 def _columns(items: list[IncomingItem]) -> tuple[list[object], ...]:
-    """The batch as one array per column, in ``enqueue_many``'s order."""
+    """The ``enqueue_many`` arrays, one per column, in the statement's order."""
     return (
         [i.activity_uri for i in items],
         [i.activity_type for i in items],

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from asyncpg.pool import PoolConnectionProxy
 
 from community.context import AppContext, Starter
 from community.storage.queries import load_queries
+from federation.delivery import compute_backoff
 from federation.errors import FetchError, VocabularyError
 from inbox.dispatch import dispatch
 from inbox.errors import Refused, Transient
@@ -39,8 +41,10 @@ class InboxWorkerSettings:
 
 
 def retry_delay(attempts: int) -> float:
-    """Back-off after a transient failure: 30 s, 1 min, 2 min … capped at 6 h."""
-    return float(min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
+    """Seconds to wait after failed attempt ``attempts``: the delivery queue's curve
+    (:func:`federation.delivery.compute_backoff`, Sidekiq's with Mastodon's jitter): before
+    jitter 15 s, 16 s, 31 s, 1.5 min, 4.5 min, 11 min, 22 min between the 8 attempts."""
+    return compute_backoff(attempts, random.random()).total_seconds()  # noqa: S311 - jitter
 
 
 class InboxWorker:

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from community.settings import Settings
-from outbox.http import Network
-from outbox.policy import MAX_ATTEMPTS
+from federation.addresses import IPNetwork
+from federation.delivery import MAX_ATTEMPTS
 from outbox.queue import HostPolicy
 
 
@@ -26,7 +26,7 @@ class WorkerConfig:
     sign_chunk: int = 16
     #: finished rows (delivered, rejected, failed) are kept this long for the admin
     keep_finished_days: int = 7
-    allow_list: Sequence[Network] = ()
+    allow_list: Sequence[IPNetwork] = ()
     host_policy: HostPolicy = field(default_factory=HostPolicy)
 
     @classmethod

@@ -13,9 +13,17 @@ from datetime import datetime
 
 from community.storage.database import Conn
 from community.storage.queries import load_queries
-from outbox.policy import Outcome, Verdict
+from federation.delivery import DeliveryOutcome, Verdict
 
 Q = load_queries("outbox")
+#: The ``deliveries.state`` each verdict leaves its row in.
+STATES = {
+    Verdict.DELIVERED: "delivered",
+    Verdict.RETRY: "queued",
+    Verdict.GONE: "rejected",
+    Verdict.REJECTED: "rejected",
+    Verdict.EXPIRED: "failed",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +56,7 @@ class Finished:
     """A claimed row and what became of its attempt."""
 
     claimed: Claimed
-    outcome: Outcome
+    outcome: DeliveryOutcome
     status: int | None = None
     error: str | None = None
     excerpt: str | None = None
@@ -159,7 +167,7 @@ async def record(conn: Conn, batch: Sequence[Finished], policy: HostPolicy) -> l
             Q["finish_deliveries"],
             [f.claimed.id for f in batch],
             [f.claimed.token for f in batch],
-            [f.outcome.state for f in batch],
+            [STATES[f.outcome.verdict] for f in batch],
             [f.outcome.retry_at for f in batch],
             [f.status for f in batch],
             [

@@ -22,28 +22,28 @@ from typing import Any
 
 import asyncpg
 
-from community.metrics import DeliveryOutcome, record_delivery
-from federation.keys import load_private_key
-from outbox import queue
-from outbox.config import WorkerConfig
-from outbox.errors import TransportError
-from outbox.http import HttpClients
-from outbox.policy import Attempt, Outcome, Verdict, classify_attempt
-from outbox.queue import Claimed, Finished
-from outbox.signing import (
+from community import metrics
+from federation.delivery import DeliveryOutcome, Verdict, classify_delivery
+from federation.delivery_client import HttpClients
+from federation.delivery_signing import (
     PendingRequest,
     PreparedActivity,
     SigningKey,
     host_header_of,
     sign_requests,
 )
+from federation.errors import DeliveryError
+from federation.keys import load_private_key
+from outbox import queue
+from outbox.config import WorkerConfig
+from outbox.queue import Claimed, Finished
 
 log = logging.getLogger(__name__)
 CHANNEL = "fediverse_deliveries"
 _ACTIVITY_CACHE_SIZE = 512
 
 
-_METRIC_OUTCOMES: dict[Verdict, DeliveryOutcome] = {
+_METRIC_OUTCOMES: dict[Verdict, metrics.DeliveryOutcome] = {
     Verdict.DELIVERED: "delivered",
     Verdict.GONE: "gone",
     Verdict.RETRY: "retrying",
@@ -224,20 +224,21 @@ class DeliveryWorker:
         activity = self._activities.get(item.activity_id)
         key = self._keys.get(item.sender_id)
         if item.host in blocked:
-            self._finish(item, Outcome(Verdict.REJECTED, "delivery to this host is blocked"))
+            self._reject(item, "delivery to this host is blocked")
         elif activity is None or key is None:
-            self._finish(item, Outcome(Verdict.REJECTED, "activity or signing key missing"))
+            self._reject(item, "activity or signing key missing")
         else:
             try:
                 _client, target = self.clients.for_url(item.inbox_uri)
-            except TransportError as exc:
-                self._finish(item, Outcome(Verdict.REJECTED, str(exc)))
+            except DeliveryError as exc:
+                self._reject(item, str(exc))
                 return None
-            return PendingRequest(
-                host_header_of(item.inbox_uri), target, activity, key, item.scheme,
-                item.inbox_uri,
-            )  # fmt: skip
+            host_header = host_header_of(item.inbox_uri)
+            return PendingRequest(host_header, target, activity, key, item.scheme, item.inbox_uri)
         return None
+
+    def _reject(self, item: Claimed, reason: str) -> None:
+        self._finish(item, DeliveryOutcome(Verdict.REJECTED, reason))
 
     async def _sign_and_post(self, chunk: list[tuple[Claimed, PendingRequest]]) -> None:
         loop = asyncio.get_running_loop()
@@ -250,23 +251,22 @@ class DeliveryWorker:
 
     async def _post(self, item: Claimed, request: bytes) -> None:
         client, _ = self.clients.for_url(item.inbox_uri)
-        status, error, excerpt = None, None, None
+        status, retry_after, kind, error, excerpt = None, None, None, None, None
         try:
             response = await client.post(request, self.config.timeout_seconds)
-        except TransportError as exc:
-            attempt = Attempt(failure=exc.failure)
-            error = str(exc)
+        except DeliveryError as exc:
+            kind, error = exc.kind, str(exc)
         else:
-            attempt = Attempt(status=response.status, retry_after=response.retry_after)
-            status = response.status
+            status, retry_after = response.status, response.retry_after
             if not 200 <= status < 300:
                 excerpt = response.excerpt.decode("utf-8", "replace") or None
-        now = datetime.now(UTC)
-        outcome = classify_attempt(
-            attempt,
-            item.attempts,
-            now,
-            jitter=self._random.random(),
+        outcome = classify_delivery(
+            status,
+            kind,
+            {"retry-after": retry_after} if retry_after else {},
+            item.attempts,  # this attempt included
+            datetime.now(UTC),
+            self._random.random(),
             max_attempts=self.config.max_attempts,
         )
         self._finish(item, outcome, status, error, excerpt)
@@ -274,15 +274,15 @@ class DeliveryWorker:
     def _finish(
         self,
         item: Claimed,
-        outcome: Outcome,
+        outcome: DeliveryOutcome,
         status: int | None = None,
         error: str | None = None,
         excerpt: str | None = None,
     ) -> None:
         self.claimed.pop(item.id, None)
         self.finished.append(Finished(item, outcome, status, error, excerpt))
-        record_delivery(_METRIC_OUTCOMES[outcome.verdict] if item.host not in self._blocked
-                        else "blocked")  # fmt: skip
+        blocked = item.host in self._blocked
+        metrics.record_delivery("blocked" if blocked else _METRIC_OUTCOMES[outcome.verdict])
         if outcome.verdict is Verdict.DELIVERED:
             self.delivered_total += 1
         self._wake.set()

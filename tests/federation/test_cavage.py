@@ -17,9 +17,8 @@ from federation.cavage import (
     extract_signature,
     parse_signature_params,
     sign_headers,
-    split_target,
 )
-from federation.headers import normalize_headers
+from federation.headers import normalize_headers, split_target
 from federation.keys import PrivateKey, load_private_key, load_public_key
 from federation.reasons import Reason, VerificationResult
 from federation.verify import verify_request

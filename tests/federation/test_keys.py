@@ -8,6 +8,8 @@ from federation.keys import (
     generate_rsa_keypair,
     load_private_key,
     load_public_key,
+    sign_bytes,
+    verify_bytes,
 )
 
 from .conftest import read_key
@@ -68,3 +70,14 @@ def export_ec_public_pem(key: object) -> str:
     return key.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     ).decode()
+
+
+@pytest.mark.parametrize("pair", ["rsa_pair", "ed25519_pair"])
+def test_sign_and_verify_bytes_with_the_keys_own_algorithm(
+    pair: str, request: pytest.FixtureRequest
+) -> None:
+    private_pem, public_pem = request.getfixturevalue(pair)
+    public_key = load_public_key(public_pem)
+    signature = sign_bytes(load_private_key(private_pem), b"message")
+    assert verify_bytes(public_key, signature, b"message")
+    assert not verify_bytes(public_key, signature, b"massage")

@@ -11,7 +11,7 @@ import pytest
 
 from federation.addresses import IPAddress, parse_networks
 from federation.errors import RefusedAddress
-from federation.transport import GuardedTransport, resolve_host
+from federation.transport import GuardedTransport
 
 PUBLIC = ip_address("93.184.216.34")
 PUBLIC_2 = ip_address("93.184.216.35")
@@ -146,9 +146,3 @@ async def test_one_pool_per_name_and_idle_pools_are_evicted() -> None:
         assert len(recorder.transports) == 3
         assert recorder.closed == 1  # a.example's pool, the least recently used
     assert recorder.closed == 3
-
-
-async def test_resolve_host_literals_and_names() -> None:
-    assert await resolve_host("127.0.0.1", 80) == [ip_address("127.0.0.1")]
-    assert await resolve_host("::1", 80) == [ip_address("::1")]
-    assert ip_address("127.0.0.1") in await resolve_host("localhost", 80)

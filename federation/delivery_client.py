@@ -3,33 +3,32 @@
 Why not httpx or aiohttp here: on this 2-core machine, one 2 KB signed POST to each of 500
 loopback hosts, with signing in threads, reached 0.41 of the RSA signing ceiling through
 aiohttp and 0.67 through this client (see docs/delivery.md, "Choosing the client"); plain
-httpx is lower still (encode/httpx#3215). Everything else in the project speaks httpx.
+httpx is lower still (encode/httpx#3215). Fetches speak httpx (:mod:`federation.transport`).
 
 The parsing is httptools (the parser uvicorn uses); what is ours is small: one
 :class:`HostClient` per destination host with its own connection cap and idle keep-alive
-connections, name resolution done once per host (every address checked against the SSRF rule
-of DESIGN.md §5, and the connection made to a checked address), a total timeout per request,
-and one retry on a fresh connection when a reused keep-alive connection turns out closed.
+connections, name resolution done once per host through the SSRF gate both transports share
+(:func:`federation.resolve.resolve_checked`; the connection is made to a checked address), a
+total timeout per request, and one retry on a fresh connection when a reused keep-alive
+connection turns out closed. Every failure without a status is a
+:class:`~federation.errors.DeliveryError`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
 import ssl
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httptools
 
-from federation.addresses import classify_address
-from outbox.errors import TransportError
-from outbox.policy import Failure
+from federation.addresses import IPNetwork
+from federation.errors import DeliveryError, DeliveryErrorKind, RefusedAddress
+from federation.resolve import Resolver, resolve_checked, resolve_host
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 #: Bytes of a response body kept for the admin view.
 EXCERPT_BYTES = 512
 _PARSED_URLS = 100_000
@@ -44,11 +43,6 @@ class Response:
     status: int
     retry_after: str | None
     excerpt: bytes
-
-
-def is_address_allowed(address: str, allow_list: Sequence[Network]) -> bool:
-    """The SSRF rule of DESIGN.md §5, as ``federation.addresses`` decides it."""
-    return classify_address(address.split("%", 1)[0], allow_list) is None
 
 
 class _Connection(asyncio.Protocol):
@@ -77,13 +71,14 @@ class _Connection(asyncio.Protocol):
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
-            self._fail(TransportError(Failure.PROTOCOL, "unexpected upgrade"))
+            self._fail(DeliveryError(DeliveryErrorKind.PROTOCOL, "unexpected upgrade"))
         except httptools.HttpParserError as exc:
-            self._fail(TransportError(Failure.PROTOCOL, f"bad response: {exc}"))
+            self._fail(DeliveryError(DeliveryErrorKind.PROTOCOL, f"bad response: {exc}"))
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
-        self._fail(TransportError(Failure.CONNECTION, f"connection closed: {exc or 'by peer'}"))
+        detail = f"connection closed: {exc or 'by peer'}"
+        self._fail(DeliveryError(DeliveryErrorKind.CONNECTION, detail))
 
     # httptools callbacks
     def on_header(self, name: bytes, value: bytes) -> None:
@@ -126,7 +121,7 @@ class _Connection(asyncio.Protocol):
         else:
             self.parser = httptools.HttpResponseParser(self)
 
-    def _fail(self, error: TransportError) -> None:
+    def _fail(self, error: DeliveryError) -> None:
         waiter, self.waiter = self.waiter, None
         if waiter is not None and not waiter.done():
             waiter.set_exception(error)
@@ -156,7 +151,8 @@ class HostClient:
                 async with asyncio.timeout(timeout):
                     return await self._exchange(request)
             except TimeoutError:
-                raise TransportError(Failure.TIMEOUT, f"no answer within {timeout:g}s") from None
+                detail = f"no answer within {timeout:g}s"
+                raise DeliveryError(DeliveryErrorKind.TIMEOUT, detail) from None
             finally:
                 self.in_flight -= 1
                 self.last_used = time.monotonic()
@@ -165,7 +161,7 @@ class HostClient:
         connection, reused = await self._acquire()
         try:
             response = await connection.send(request)
-        except TransportError:
+        except DeliveryError:
             connection.close()
             if not (reused and not connection.received):
                 raise
@@ -203,32 +199,24 @@ class HostClient:
                 error = exc
                 continue
             return connection
-        raise TransportError(Failure.CONNECTION, f"cannot connect to {self.host}: {error}")
+        raise DeliveryError(DeliveryErrorKind.CONNECTION, f"cannot connect to {self.host}: {error}")
 
     async def _resolve(self) -> list[str]:
         if self._addresses and time.monotonic() - self._resolved_at < RESOLVE_TTL_SECONDS:
             return self._addresses
-        host = self.host.strip("[]")
+        clients = self.clients
         try:
-            ipaddress.ip_address(host)
-            addresses = [host]
-        except ValueError:
-            addresses = await self._lookup(host)
-        refused = [a for a in addresses if not is_address_allowed(a, self.clients.allow_list)]
-        if refused:
-            raise TransportError(
-                Failure.REFUSED_ADDRESS, f"{self.host} resolves to refused address {refused[0]}"
+            checked = await resolve_checked(
+                self.host.strip("[]"), self.port, clients.allow_list, clients.resolver
             )
-        self._addresses, self._resolved_at = addresses, time.monotonic()
-        return addresses
-
-    async def _lookup(self, host: str) -> list[str]:
-        loop = asyncio.get_running_loop()
-        try:
-            infos = await loop.getaddrinfo(host, self.port, type=socket.SOCK_STREAM)
+        except RefusedAddress as exc:
+            detail = f"{self.host} resolves to refused address {exc.address} ({exc.reason})"
+            raise DeliveryError(DeliveryErrorKind.REFUSED_ADDRESS, detail) from None
         except OSError as exc:
-            raise TransportError(Failure.CONNECTION, f"cannot resolve {host}: {exc}") from None
-        return list(dict.fromkeys(str(info[4][0]) for info in infos))
+            detail = f"cannot resolve {self.host}: {exc}"
+            raise DeliveryError(DeliveryErrorKind.CONNECTION, detail) from None
+        self._addresses, self._resolved_at = [str(a) for a in checked], time.monotonic()
+        return self._addresses
 
     def close_idle(self) -> None:
         for connection in self.idle:
@@ -242,11 +230,13 @@ class HttpClients:
     def __init__(
         self,
         *,
-        allow_list: Sequence[Network] = (),
+        allow_list: Iterable[IPNetwork] = (),
         limit_per_host: int = 4,
         idle_seconds: float = 60,
+        resolver: Resolver = resolve_host,
     ) -> None:
-        self.allow_list = list(allow_list)
+        self.allow_list = tuple(allow_list)
+        self.resolver = resolver
         self.limit_per_host = limit_per_host
         self.idle_seconds = idle_seconds
         self.ssl_context = ssl.create_default_context()
@@ -274,11 +264,11 @@ class HttpClients:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https") or not parts.hostname:
-            raise TransportError(Failure.PROTOCOL, f"not an http(s) URL: {url}")
+            raise DeliveryError(DeliveryErrorKind.PROTOCOL, f"not an http(s) URL: {url}")
         try:
             port = parts.port or (443 if scheme == "https" else 80)
         except ValueError:
-            raise TransportError(Failure.PROTOCOL, f"bad port in {url}") from None
+            raise DeliveryError(DeliveryErrorKind.PROTOCOL, f"bad port in {url}") from None
         key = (scheme, parts.hostname.lower(), port)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         return key, target

@@ -1,26 +1,26 @@
-"""Building the signed POST of one delivery, as the bytes the lean client writes.
+"""The signed POST of one delivery, as the bytes the lean client
+(:mod:`federation.delivery_client`) writes.
 
-The signature is draft-cavage ``rsa-sha256`` over ``(request-target) host date digest``, built
-from the pieces of :mod:`federation.cavage` (the same signing string and header formats as
-``federation.cavage.sign_headers``). What this module adds is cost control on the hot path:
-the body and its ``Digest`` are prepared once per activity (:class:`PreparedActivity`), the
-loaded key object is kept per sender (:class:`SigningKey`), the ``Date`` text is made once
-per second, and :func:`sign_requests` signs a whole chunk of deliveries in one call, meant to
-run in a worker thread (RSA signing releases the GIL).
+The draft-cavage ``Signature`` covers ``(request-target) host date digest`` and is made by
+:func:`federation.cavage.build_signature_header`, the builder ``sign_headers`` uses too; the
+RFC 9421 headers come from :func:`federation.rfc9421.sign_rfc9421`. What this module adds is
+cost control on the hot path: it formats the request head itself, the body and its ``Digest``
+are prepared once per activity (:class:`PreparedActivity`), the loaded key object is kept per
+sender (:class:`SigningKey`), the ``Date`` text is made once per second, and
+:func:`sign_requests` signs a whole chunk of deliveries in one call, meant to run in a worker
+thread (RSA signing releases the GIL).
 """
 
 from __future__ import annotations
 
-import base64
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
-
-from federation.cavage import build_signing_string, format_http_date, split_target
+from federation.cavage import build_signature_header
 from federation.digest import compute_digest_header
+from federation.headers import split_target
+from federation.httpdate import format_http_date
 from federation.keys import PrivateKey
 from federation.rfc9421 import sign_rfc9421
 
@@ -87,10 +87,11 @@ def sign_request(pending: PendingRequest, date: str | None = None) -> bytes:
     date = date or _dates.now()
     if pending.scheme == "rfc9421":
         return _sign_rfc9421(pending, date)
-    activity = pending.activity
+    activity, key = pending.activity, pending.key
     headers = {"host": pending.host_header, "date": date, "digest": activity.digest}
-    message = build_signing_string("POST", pending.target, headers, COVERED)
-    algorithm, signature = _sign(pending.key.private_key, message.encode("utf-8"))
+    signature = build_signature_header(
+        "POST", pending.target, headers, COVERED, key.key_id, key.private_key
+    )
     head = (
         f"POST {pending.target} HTTP/1.1\r\n"
         f"Host: {pending.host_header}\r\n"
@@ -99,18 +100,16 @@ def sign_request(pending: PendingRequest, date: str | None = None) -> bytes:
         f"Content-Type: {CONTENT_TYPE}\r\n"
         f"Content-Length: {len(activity.body)}\r\n"
         f"User-Agent: {USER_AGENT}\r\n"
-        f'Signature: keyId="{pending.key.key_id}",algorithm="{algorithm}",'
-        f'headers="{" ".join(COVERED)}",signature="{base64.b64encode(signature).decode()}"'
-        "\r\n\r\n"
+        f"Signature: {signature}\r\n\r\n"
     )
     return head.encode("latin-1") + activity.body
 
 
 def _sign_rfc9421(pending: PendingRequest, date: str) -> bytes:
     """RFC 9421 over ``@method @target-uri content-digest`` (as Mastodon 4.5 and Fedify)."""
-    activity = pending.activity
-    added = sign_rfc9421("POST", pending.url, activity.body, pending.key.key_id,
-                         pending.key.private_key, datetime.now(UTC))  # fmt: skip
+    activity, key = pending.activity, pending.key
+    now = datetime.now(UTC)
+    added = sign_rfc9421("POST", pending.url, activity.body, key.key_id, key.private_key, now)
     lines = "".join(f"{name}: {value}\r\n" for name, value in added.items())
     head = (
         f"POST {pending.target} HTTP/1.1\r\n"
@@ -128,11 +127,3 @@ def sign_requests(batch: list[PendingRequest]) -> list[bytes]:
     """Sign a chunk of deliveries (run it in a thread: the RSA work releases the GIL)."""
     date = _dates.now()
     return [sign_request(pending, date) for pending in batch]
-
-
-def _sign(private_key: PrivateKey, message: bytes) -> tuple[str, bytes]:
-    if isinstance(private_key, rsa.RSAPrivateKey):
-        return "rsa-sha256", private_key.sign(message, padding.PKCS1v15(), hashes.SHA256())
-    if isinstance(private_key, ed25519.Ed25519PrivateKey):
-        return "hs2019", private_key.sign(message)
-    raise TypeError(f"unsupported private key type {type(private_key).__name__}")
