@@ -129,8 +129,10 @@ async def test_declared_oversized_body(server: LoopbackServer, fetcher: Fetcher)
 
 
 async def test_streamed_oversized_body_is_cut(server: LoopbackServer, fetcher: Fetcher) -> None:
-    server.route("/big", Reply(headers={"Content-Type": "application/activity+json"},
-                               chunks=[b"x" * 1000] * 10))  # fmt: skip
+    server.route(
+        "/big",
+        Reply(headers={"Content-Type": "application/activity+json"}, chunks=[b"x" * 1000] * 10),
+    )
     with pytest.raises(TooLarge, match="body over 4096"):
         await fetcher.fetch_document(server.url("/big"))
 
@@ -139,8 +141,10 @@ async def test_drip_feeding_server_hits_the_total_timeout(
     server: LoopbackServer, rsa_pair: tuple[str, str]
 ) -> None:
     chunks = [b'{"id": "x", "pad": "'] + [b"x"] * 100 + [b'"}']
-    server.route("/slow", Reply(headers={"Content-Type": "application/activity+json"},
-                                chunks=chunks, delay=0.05))  # fmt: skip
+    server.route(
+        "/slow",
+        Reply(headers={"Content-Type": "application/activity+json"}, chunks=chunks, delay=0.05),
+    )
     settings = FetchSettings(allowed_networks=LOOPBACK, read_timeout=2.0, total_timeout=0.4)
     async with Fetcher(settings, SigningIdentity.from_pem(KEY_ID, rsa_pair[0])) as fetcher:
         with pytest.raises(FetchTimeout, match="total timeout"):
@@ -150,8 +154,10 @@ async def test_drip_feeding_server_hits_the_total_timeout(
 async def test_silent_server_hits_the_read_timeout(
     server: LoopbackServer, rsa_pair: tuple[str, str]
 ) -> None:
-    server.route("/silent", Reply(headers={"Content-Type": "application/activity+json"},
-                                  chunks=[b"{}"], delay=2.0))  # fmt: skip
+    server.route(
+        "/silent",
+        Reply(headers={"Content-Type": "application/activity+json"}, chunks=[b"{}"], delay=2.0),
+    )
     settings = FetchSettings(allowed_networks=LOOPBACK, read_timeout=0.2, total_timeout=5.0)
     async with Fetcher(settings) as fetcher:
         with pytest.raises(FetchTimeout, match="ReadTimeout"):

@@ -21,27 +21,32 @@ HOSTS = {
     "https://ds9.lemmy.ml": "https://ds9.lemmy.example",
 }
 ACTIVITIES = sorted(
-    p.name for p in (FIXTURES / "lemmy").glob("*.json")
+    p.name
+    for p in (FIXTURES / "lemmy").glob("*.json")
     if '"actor"' in p.read_text() and p.name != "accept.json"
-)  # fmt: skip
+)
 
 
 @pytest.fixture
 async def lemmy(client, conn: asyncpg.Connection):
     person = await create_user(conn, Urls(BASE), "reader")
-    community = await remote_actor(conn, "https://enterprise.lemmy.example/c/main", "Group",
-                                   software="lemmy")  # fmt: skip
+    community = await remote_actor(
+        conn, "https://enterprise.lemmy.example/c/main", "Group", software="lemmy"
+    )
     await conn.execute(
         "INSERT INTO follows (follower_id, followee_id, state) VALUES ($1, $2, 'accepted')",
-        person.id, community.actor.id,
-    )  # fmt: skip
+        person.id,
+        community.actor.id,
+    )
     return {
         community.uri: community,
         "https://ds9.lemmy.example/u/lemmy_alpha": await remote_actor(
-            conn, "https://ds9.lemmy.example/u/lemmy_alpha", software="lemmy"),
+            conn, "https://ds9.lemmy.example/u/lemmy_alpha", software="lemmy"
+        ),
         "https://enterprise.lemmy.example/u/lemmy_beta": await remote_actor(
-            conn, "https://enterprise.lemmy.example/u/lemmy_beta", software="lemmy"),
-    }  # fmt: skip
+            conn, "https://enterprise.lemmy.example/u/lemmy_beta", software="lemmy"
+        ),
+    }
 
 
 @pytest.mark.parametrize("name", ACTIVITIES)

@@ -16,8 +16,12 @@ async def test_each_follower_instance_gets_the_form_its_software_reads(
         "unknown": await remote_actor(conn, "https://odd.example/u/o", software="oddball"),
     }
     for actor in [world.alpha, *followers.values()]:
-        follow = {"id": f"{actor.uri}/follow", "type": "Follow", "actor": actor.uri,
-                  "object": GROUP}  # fmt: skip
+        follow = {
+            "id": f"{actor.uri}/follow",
+            "type": "Follow",
+            "actor": actor.uri,
+            "object": GROUP,
+        }
         assert (await post_signed(client, "/inbox", follow, actor)).status_code == 202
     await step(ctx)
     create = fixture("lemmy/create_page.json", LEMMY_HOSTS)
@@ -35,20 +39,22 @@ async def test_each_follower_instance_gets_the_form_its_software_reads(
     assert forms["odd.example"] == {"fep1b12", "boost"}
     # the author's own server (Lemmy) gets the wrapped Create back, as FEP-1b12 expects
     assert forms["ds9.lemmy.example"] == {"fep1b12"}
-    boost = orjson.loads(await conn.fetchval(
-        "SELECT body FROM activities WHERE form = 'boost'"))  # fmt: skip
+    boost = orjson.loads(await conn.fetchval("SELECT body FROM activities WHERE form = 'boost'"))
     assert boost["object"] == create["object"]["id"]
 
 
 async def test_replies_reach_only_fep1b12_followers(client, ctx, world, conn) -> None:
     masto = await remote_actor(conn, "https://masto.example/users/m", software="mastodon")
     for actor in (world.alpha, masto):
-        follow = {"id": f"{actor.uri}/follow", "type": "Follow", "actor": actor.uri,
-                  "object": GROUP}  # fmt: skip
+        follow = {
+            "id": f"{actor.uri}/follow",
+            "type": "Follow",
+            "actor": actor.uri,
+            "object": GROUP,
+        }
         await post_signed(client, "/inbox", follow, actor)
     await step(ctx)
-    await post_signed(client, "/inbox", fixture("lemmy/create_page.json", LEMMY_HOSTS),
-                      world.alpha)  # fmt: skip
+    await post_signed(client, "/inbox", fixture("lemmy/create_page.json", LEMMY_HOSTS), world.alpha)
     comment = fixture("lemmy/create_note.json", LEMMY_HOSTS)
     await post_signed(client, "/inbox", comment, world.alpha)
     await step(ctx)

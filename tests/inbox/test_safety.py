@@ -18,8 +18,16 @@ def test_remote_html_is_reduced_to_the_allow_list() -> None:
         '<span class="h-card evil">c</span><iframe src="https://x"></iframe><style>p{}</style></p>'
     )
     clean = sanitize_html(dirty)
-    for forbidden in ("script", "onclick", "onerror", "<img", "javascript:", "iframe", "style",
-                      "evil"):  # fmt: skip
+    for forbidden in (
+        "script",
+        "onclick",
+        "onerror",
+        "<img",
+        "javascript:",
+        "iframe",
+        "style",
+        "evil",
+    ):
         assert forbidden not in clean
     assert 'href="https://ok.example"' in clean
     assert 'rel="nofollow noopener noreferrer"' in clean
@@ -27,8 +35,12 @@ def test_remote_html_is_reduced_to_the_allow_list() -> None:
 
 
 async def test_stored_posts_keep_only_sanitised_html(client, ctx, world, conn) -> None:
-    follow = {"id": f"{world.alpha.uri}/f", "type": "Follow", "actor": world.alpha.uri,
-              "object": GROUP}  # fmt: skip
+    follow = {
+        "id": f"{world.alpha.uri}/f",
+        "type": "Follow",
+        "actor": world.alpha.uri,
+        "object": GROUP,
+    }
     await post_signed(client, "/inbox", follow, world.alpha)
     create = fixture("lemmy/create_page.json", LEMMY_HOSTS)
     create["object"]["content"] = "<p>ok</p><script>steal()</script><img src=x onerror=y()>"
@@ -43,15 +55,23 @@ async def test_only_the_followed_actor_may_accept_a_follow(
     async with ctx.pool.acquire() as pooled:
         await actions.follow(pooled, ctx.urls, world.mod, world.alpha.actor)
     follow_id = await conn.fetchval("SELECT activity_uri FROM follows")
-    forged = {"id": f"{world.felix.uri}/accept/1", "type": "Accept", "actor": world.felix.uri,
-              "object": follow_id}  # fmt: skip
+    forged = {
+        "id": f"{world.felix.uri}/accept/1",
+        "type": "Accept",
+        "actor": world.felix.uri,
+        "object": follow_id,
+    }
     await post_signed(client, "/inbox", forged, world.felix)
     await step(ctx)
     pending = await find_follow(conn, world.mod.id, world.alpha.actor.id)
     assert pending is not None
     assert not pending.accepted
-    genuine = {"id": f"{world.alpha.uri}/accept/1", "type": "Accept", "actor": world.alpha.uri,
-               "object": follow_id}  # fmt: skip
+    genuine = {
+        "id": f"{world.alpha.uri}/accept/1",
+        "type": "Accept",
+        "actor": world.alpha.uri,
+        "object": follow_id,
+    }
     await post_signed(client, "/inbox", genuine, world.alpha)
     await step(ctx)
     accepted = await find_follow(conn, world.mod.id, world.alpha.actor.id)
@@ -60,12 +80,12 @@ async def test_only_the_followed_actor_may_accept_a_follow(
 
 
 async def test_a_closed_groups_posts_stay_among_its_members(client, ctx, world, conn) -> None:
-    await conn.execute("UPDATE actors SET manually_approves_followers = true WHERE uri = $1",
-                       GROUP)  # fmt: skip
+    await conn.execute("UPDATE actors SET manually_approves_followers = true WHERE uri = $1", GROUP)
     await conn.execute(
         "INSERT INTO follows (follower_id, followee_id, state) VALUES ($1, $2, 'accepted')",
-        world.alpha.actor.id, world.group.id,
-    )  # fmt: skip
+        world.alpha.actor.id,
+        world.group.id,
+    )
     closed = world.group.__class__(**{**world.group.__dict__, "manually_approves_followers": True})
     async with ctx.pool.acquire() as pooled:
         post = await actions.publish(pooled, ctx.urls, world.mod, "members only", group=closed)
@@ -73,8 +93,9 @@ async def test_a_closed_groups_posts_stay_among_its_members(client, ctx, world, 
     create = orjson.loads(await conn.fetchval("SELECT body FROM activities WHERE type = 'Create'"))
     assert create["to"] == [GROUP]
     assert create["cc"] == []
-    announce = orjson.loads(await conn.fetchval(
-        "SELECT body FROM activities WHERE type = 'Announce'"))  # fmt: skip
+    announce = orjson.loads(
+        await conn.fetchval("SELECT body FROM activities WHERE type = 'Announce'")
+    )
     assert announce["to"] == [f"{GROUP}/followers"]
     assert "https://www.w3.org/ns/activitystreams#Public" not in announce["cc"]
     as2 = {"Accept": "application/activity+json"}
