@@ -89,10 +89,14 @@ def _url_or_none(value: str | None) -> str | None:
 def _checked_urls(doc: ActorDocument, uri: str) -> dict[str, str | None]:
     """The URLs we deliver to or fetch from; a document with one we refuse is refused."""
     urls = {
-        "inbox": doc.inbox, "sharedInbox": doc.shared_inbox_uri, "outbox": doc.outbox,
-        "followers": id_of(doc.followers), "following": id_of(doc.following),
-        "featured": id_of(doc.featured), "moderators": doc.moderators_uri,
-    }  # fmt: skip
+        "inbox": doc.inbox,
+        "sharedInbox": doc.shared_inbox_uri,
+        "outbox": doc.outbox,
+        "followers": id_of(doc.followers),
+        "following": id_of(doc.following),
+        "featured": id_of(doc.featured),
+        "moderators": doc.moderators_uri,
+    }
     if not is_valid_url(uri):
         raise InvalidActor(f"{uri!r} is not an actor id we accept")
     if not is_valid_url(doc.inbox):
@@ -328,8 +332,8 @@ class RemoteActors:
                 await store_actor_document(conn, data, owner_uri)
                 record = await conn.fetchrow(Q["get_key_with_owner"], key_id)
         except InvalidActor as exc:
-            raise UnownedKey("the key's owner is not an actor we accept", url=key_id,
-                             detail=str(exc)) from None  # fmt: skip
+            reason = "the key's owner is not an actor we accept"
+            raise UnownedKey(reason, url=key_id, detail=str(exc)) from None
         if record is None or record["owner_uri"] != owner_uri:
             raise UnownedKey(f"{owner_uri} does not list this key as its own", url=key_id)
         return owner_uri, record["public_key_pem"]

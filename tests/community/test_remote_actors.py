@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from community.remote import RemoteActors, RemotePolicy
+from community.remote import InvalidActor, RemoteActors, RemotePolicy
 from community.storage.database import create_pool
 from community.urls import Urls
 from federation.addresses import parse_networks
@@ -118,3 +118,33 @@ async def test_an_actor_document_claiming_another_id_is_refused(origin, remote) 
     with pytest.raises(FetchError):
         await remote.get_actor(origin.url("/u/liar"))
     assert await remote.pool.fetchval("SELECT count(*) FROM actors WHERE NOT local") == 0
+
+
+async def test_nodeinfo_of_the_wrong_shape_is_unknown_software(origin, remote) -> None:
+    domain = f"127.0.0.1:{origin.port}"
+    origin.route(
+        "/.well-known/nodeinfo",
+        Reply.json(
+            {
+                "links": [
+                    {
+                        "rel": "http://nodeinfo.diaspora.software/ns/schema/2.1",
+                        "href": origin.url("/ni"),
+                    }
+                ]
+            },
+            "application/json",
+        ),
+    )
+    origin.route("/ni", Reply.json({"software": ["lemmy"]}, "application/json"))
+    assert await remote.software_of(domain) is None
+
+
+@pytest.mark.parametrize(
+    "uri", ["http://a@127.0.0.1/u/x", "data:,x", "http://[::1", "", "https://a.example:0/u"]
+)
+async def test_actor_ids_we_do_not_accept_are_not_fetched(origin, remote, uri) -> None:
+    with pytest.raises(InvalidActor):
+        await remote.get_actor(uri)
+    assert await remote.lookup_key(uri + "#main-key", False) is None
+    assert origin.received == []

@@ -48,9 +48,12 @@ def actor_doc(uri: str, pair: int, *, key_id: str | None = None, **changes: Any)
         "inbox": uri + "/inbox",
         "outbox": uri + "/outbox",
         "followers": uri + "/followers",
-        "publicKey": {"id": key_id or uri + "#main-key", "owner": uri,
-                      "publicKeyPem": public_pem(pair)},
-    }  # fmt: skip
+        "publicKey": {
+            "id": key_id or uri + "#main-key",
+            "owner": uri,
+            "publicKeyPem": public_pem(pair),
+        },
+    }
     doc.update(changes)
     return doc
 
@@ -68,8 +71,14 @@ def gets(server: LoopbackServer, path: str) -> int:
 
 
 def follow(actor_uri: str, n: int = 1, **changes: Any) -> dict[str, Any]:
-    return {"@context": "https://www.w3.org/ns/activitystreams", "id": f"{actor_uri}/follows/{n}",
-            "type": "Follow", "actor": actor_uri, "object": GROUP, **changes}  # fmt: skip
+    return {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{actor_uri}/follows/{n}",
+        "type": "Follow",
+        "actor": actor_uri,
+        "object": GROUP,
+        **changes,
+    }
 
 
 async def post_as(
@@ -78,17 +87,23 @@ async def post_as(
     body = orjson.dumps(activity)
     headers = {"Content-Type": "application/activity+json"}
     headers.update(
-        sign_headers("POST", BASE + path, headers, body, by.key_id, by.private_key,
-                     datetime.now(UTC))
-    )  # fmt: skip
+        sign_headers(
+            "POST", BASE + path, headers, body, by.key_id, by.private_key, datetime.now(UTC)
+        )
+    )
     return await client.post(path, content=body, headers=headers)
 
 
 def loopback_settings(database_url: str, data_dir: Path, **changes: Any) -> Settings:
     return Settings(
-        _env_file=None, domain="social.test", scheme="https", database_url=database_url,
-        data_dir=data_dir, allow_private_addresses=["127.0.0.0/8"], **changes,
-    )  # fmt: skip
+        _env_file=None,
+        domain="social.test",
+        scheme="https",
+        database_url=database_url,
+        data_dir=data_dir,
+        allow_private_addresses=["127.0.0.0/8"],
+        **changes,
+    )
 
 
 async def open_app(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, AppContext]]:

@@ -78,19 +78,25 @@ async def test_a_key_document_claiming_an_actor_of_another_host_is_401(
 ) -> None:
     victim = serve_actor(host_v, "/users/v", VICTIM)
     forged_key = host_a.url("/keys/1")
-    host_a.route("/keys/1", Reply.json({"id": forged_key, "type": "Key", "owner": victim,
-                                        "publicKeyPem": public_pem(ATTACKER)}))  # fmt: skip
+    host_a.route(
+        "/keys/1",
+        Reply.json(
+            {"id": forged_key, "type": "Key", "owner": victim, "publicKeyPem": public_pem(ATTACKER)}
+        ),
+    )
     response = await post_as(client, follow(victim), signer(forged_key, ATTACKER))
     refused(response, 401, "key_not_owned")
     assert gets(host_v, "/users/v") == 0, "the claimed owner on another host is not even asked"
     assert await conn.fetchval("SELECT count(*) FROM actor_keys WHERE key_id = $1", forged_key) == 0
     # asked again: the same answer, from the negative cache
-    refused(await post_as(client, follow(victim, 2), signer(forged_key, ATTACKER)), 401,
-            "key_not_owned")  # fmt: skip
+    refused(
+        await post_as(client, follow(victim, 2), signer(forged_key, ATTACKER)), 401, "key_not_owned"
+    )
     assert gets(host_a, "/keys/1") == 1
     # the victim itself is believed with its own key, and only with it
-    assert (await post_as(client, follow(victim, 3), signer(victim + "#main-key", VICTIM))
-            ).status_code == 202  # fmt: skip
+    assert (
+        await post_as(client, follow(victim, 3), signer(victim + "#main-key", VICTIM))
+    ).status_code == 202
     assert await keys_of(conn, victim) == [victim + "#main-key"]
 
 
@@ -99,14 +105,22 @@ async def test_a_key_document_on_the_owners_host_that_the_owner_does_not_list_is
 ) -> None:
     victim = serve_actor(host_v, "/users/v", VICTIM)
     forged_key = host_v.url("/keys/planted")
-    host_v.route("/keys/planted", Reply.json({"id": forged_key, "type": "Key", "owner": victim,
-                                              "publicKeyPem": public_pem(ATTACKER)}))  # fmt: skip
-    refused(await post_as(client, follow(victim), signer(forged_key, ATTACKER)), 401,
-            "key_not_owned")  # fmt: skip
+    host_v.route(
+        "/keys/planted",
+        Reply.json(
+            {"id": forged_key, "type": "Key", "owner": victim, "publicKeyPem": public_pem(ATTACKER)}
+        ),
+    )
+    refused(
+        await post_as(client, follow(victim), signer(forged_key, ATTACKER)), 401, "key_not_owned"
+    )
     # the owner was fetched from its own URL, and its own key is all we keep for it
     assert await keys_of(conn, victim) == [victim + "#main-key"]
-    refused(await post_as(client, follow(victim, 2), signer(victim + "#main-key", ATTACKER)),
-            401, "bad_signature")  # fmt: skip
+    refused(
+        await post_as(client, follow(victim, 2), signer(victim + "#main-key", ATTACKER)),
+        401,
+        "bad_signature",
+    )
 
 
 async def test_an_actor_cannot_claim_the_key_id_of_an_actor_of_another_host(
@@ -118,23 +132,35 @@ async def test_an_actor_cannot_claim_the_key_id_of_an_actor_of_another_host(
         {"id": squatter + "#main-key", "owner": squatter, "publicKeyPem": public_pem(ATTACKER)},
         {"id": victim_key, "owner": squatter, "publicKeyPem": public_pem(ATTACKER)},
     ]
-    serve_actor(host_a, "/users/m", ATTACKER, publicKey=claimed)  # fmt: skip
+    serve_actor(host_a, "/users/m", ATTACKER, publicKey=claimed)
     own_key = signer(squatter + "#main-key", ATTACKER)
     assert (await post_as(client, follow(squatter), own_key)).status_code == 202
     assert await keys_of(conn, squatter) == [squatter + "#main-key"]
     victim = serve_actor(host_v, "/users/v", VICTIM)
     assert (await post_as(client, follow(victim), signer(victim_key, VICTIM))).status_code == 202
-    refused(await post_as(client, follow(squatter, 2), signer(victim_key, ATTACKER)), 401,
-            "bad_signature")  # fmt: skip
+    refused(
+        await post_as(client, follow(squatter, 2), signer(victim_key, ATTACKER)),
+        401,
+        "bad_signature",
+    )
 
 
 async def test_separate_key_urls_whose_owner_lists_them_still_work(client, host_v) -> None:
     # Fedify: the key id is a URL of its own serving a CryptographicKey that names its owner
     fedify_key = host_v.url("/users/f/keys/1")
     fedify = serve_actor(host_v, "/users/f", ELSE, key_id=fedify_key)
-    host_v.route("/users/f/keys/1", Reply.json({
-        "@context": "https://w3id.org/security/v1", "id": fedify_key, "type": "CryptographicKey",
-        "owner": fedify, "publicKeyPem": public_pem(ELSE)}))  # fmt: skip
+    host_v.route(
+        "/users/f/keys/1",
+        Reply.json(
+            {
+                "@context": "https://w3id.org/security/v1",
+                "id": fedify_key,
+                "type": "CryptographicKey",
+                "owner": fedify,
+                "publicKeyPem": public_pem(ELSE),
+            }
+        ),
+    )
     assert (await post_as(client, follow(fedify), signer(fedify_key, ELSE))).status_code == 202
     # GoToSocial: the key URL serves a stub of the actor, whose id is the actor's
     gts_key = host_v.url("/users/g/main-key")
@@ -189,8 +215,13 @@ async def test_a_key_fetch_redirected_anywhere_else_is_401(client, host_a, locat
 )
 async def test_an_actor_document_of_any_shape_is_a_401(client, conn, host_a, body) -> None:
     uri = host_a.url("/users/odd")
-    host_a.route("/users/odd", Reply(headers={"Content-Type": "application/activity+json"},
-                                     body=body.replace(b"%s", uri.encode())))  # fmt: skip
+    host_a.route(
+        "/users/odd",
+        Reply(
+            headers={"Content-Type": "application/activity+json"},
+            body=body.replace(b"%s", uri.encode()),
+        ),
+    )
     response = await post_as(client, follow(uri), signer(uri + "#main-key", ATTACKER))
     assert response.status_code == 401, response.text
     assert await conn.fetchval("SELECT count(*) FROM actors WHERE uri = $1", uri) == 0
@@ -202,14 +233,23 @@ async def test_an_actor_document_of_any_shape_is_a_401(client, conn, host_a, bod
 async def test_ids_with_userinfo_are_refused(client, host_a, host_v) -> None:
     actor = serve_actor(host_v, "/users/x", ATTACKER)
     confused = f"http://127.0.0.1:{host_a.port}@127.0.0.1:{host_v.port}/users/x"
-    refused(await post_as(client, follow(confused), signer(actor + "#main-key", ATTACKER)), 400,
-            "not an http(s) URL we accept")  # fmt: skip
+    refused(
+        await post_as(client, follow(confused), signer(actor + "#main-key", ATTACKER)),
+        400,
+        "not an http(s) URL we accept",
+    )
     wrapped = follow(actor, id=f"http://evil@127.0.0.1:{host_v.port}/users/x/follows/1")
-    refused(await post_as(client, wrapped, signer(actor + "#main-key", ATTACKER)), 400,
-            "not of one origin")  # fmt: skip
+    refused(
+        await post_as(client, wrapped, signer(actor + "#main-key", ATTACKER)),
+        400,
+        "not of one origin",
+    )
     key_with_userinfo = f"http://evil@127.0.0.1:{host_v.port}/users/x#main-key"
-    refused(await post_as(client, follow(actor), signer(key_with_userinfo, ATTACKER)), 401,
-            "key_not_found")  # fmt: skip
+    refused(
+        await post_as(client, follow(actor), signer(key_with_userinfo, ATTACKER)),
+        401,
+        "key_not_found",
+    )
     assert host_v.received == []
 
 
@@ -221,8 +261,11 @@ async def test_an_actor_with_a_userinfo_url_is_not_stored(client, conn, host_v, 
     hostile = f"http://evil.example@127.0.0.1:{host_v.port}/inbox"
     value = {"sharedInbox": hostile} if field == "endpoints" else hostile
     serve_actor(host_v, "/users/y", ATTACKER, **{field: value})
-    refused(await post_as(client, follow(uri), signer(uri + "#main-key", ATTACKER)), 401,
-            "key_not_owned")  # fmt: skip
+    refused(
+        await post_as(client, follow(uri), signer(uri + "#main-key", ATTACKER)),
+        401,
+        "key_not_owned",
+    )
     assert await conn.fetchval("SELECT count(*) FROM actors WHERE uri = $1", uri) == 0
 
 
@@ -247,8 +290,9 @@ async def test_a_flood_of_forged_signatures_costs_a_handful_of_fetches(client, h
     key_id = actor + "#main-key"
     assert (await post_as(client, follow(actor, 0), signer(key_id, VICTIM))).status_code == 202
     forged = signer(key_id, ATTACKER)
-    answers = await asyncio.gather(*(post_as(client, follow(actor, n), forged)
-                                     for n in range(1, 41)))  # fmt: skip
+    answers = await asyncio.gather(
+        *(post_as(client, follow(actor, n), forged) for n in range(1, 41))
+    )
     assert {a.status_code for a in answers} == {401}
     for n in range(41, 61):
         refused(await post_as(client, follow(actor, n), forged), 401, "bad_signature")
@@ -262,6 +306,9 @@ async def test_made_up_key_ids_are_each_fetched_once(client, host_a) -> None:
     for _ in range(3):
         for key_id in key_ids:
             actor = host_a.url("/users/nobody")
-            refused(await post_as(client, follow(actor), signer(key_id, ATTACKER)), 401,
-                    "key_unavailable")  # fmt: skip
+            refused(
+                await post_as(client, follow(actor), signer(key_id, ATTACKER)),
+                401,
+                "key_unavailable",
+            )
     assert len(host_a.received) == 10
