@@ -55,7 +55,7 @@ def make_lifespan(settings: Settings, urls: Urls, demo: bool, starters: list[Sta
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        database = open_database(settings)
+        database = open_database(settings, announce=True)
         stops: list[Callable[[], Awaitable[None]]] = []
         try:
             await prepare_database(database.url, urls, apply_migrations=True)
