@@ -73,7 +73,7 @@ class EmbeddedPostgres:
                 f"could not start the embedded PostgreSQL in {self.pgdata}: {exc}{hint}"
             ) from None
         self.url = str(self._server.get_uri())
-        log.info("embedded PostgreSQL in %s", self.pgdata)
+        log.debug("embedded PostgreSQL in %s", self.pgdata)
         return self.url
 
     @property
