@@ -10,12 +10,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
+# setuptools says "Editable installation … be careful with folders named like your package"
+# on every editable install; nothing to act on, so it is left out of the first screen (its
+# other warnings, deprecations included, still show).
+QUIET_INSTALL := PYTHONWARNINGS="ignore:Editable installation"
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e .
+	$(QUIET_INSTALL) $(PIP) install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e '.[test]'
+	$(QUIET_INSTALL) $(PIP) install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed

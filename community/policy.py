@@ -3,8 +3,11 @@
 The one question every layer asks — the inbox before queueing, fetching before a GET, delivery
 before a POST, authorized fetch before answering a signed GET — is
 :meth:`DomainPolicy.is_domain_allowed`. Build one :class:`DomainPolicy` per process from the
-settings and keep it: it caches the rules for a few seconds (the table is the truth; a change
-reaches every process within ``ttl_seconds``).
+settings and keep it. The table is the truth and a change applies at once, in every process:
+a trigger bumps ``domain_rules_version`` with every change (migration 0008), each decision
+reads that version first (one single-row read, shared by the decisions waiting for it) and the
+rules are reloaded when it moved. A block made by ``fediverse domain block`` in another process
+applies to the next request everywhere (issue 11, class 9).
 
 A rule covers a domain and all its subdomains, as Mastodon's domain blocks do
 (mastodon/mastodon, app/models/domain_block.rb, ``rule_for``). In ``blocklist`` mode everything
@@ -13,14 +16,11 @@ not blocked is allowed; in ``allowlist`` mode only allowed domains are, and a bl
 
 from __future__ import annotations
 
-import ipaddress
-import re
-import time
+import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
-from urllib.parse import urlsplit
 
 import asyncpg
 
@@ -28,40 +28,36 @@ from community.errors import InvalidInput
 from community.settings import FederationMode
 from community.storage.database import Conn
 from community.storage.queries import load_queries
+from federation.errors import InvalidURL
+from federation.origins import normalize_host, origin_of
 
 Q = load_queries("community")
 
 RuleKind = Literal["block", "allow"]
 
-_LABEL_RE = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$")
-
 
 def normalize_domain(value: str) -> str:
     """``Bad.Example``, ``*.bad.example``, ``https://bad.example/x`` → ``bad.example``.
 
-    Ports are dropped (a rule covers every port), names are IDNA-encoded; anything else that is
-    not a host name or an IP address raises :class:`InvalidInput`.
+    Ports are dropped (a rule covers every port); the host is normalised by
+    :func:`federation.origins.normalize_host`, the one normal form every origin comparison
+    uses. Anything that is not a host name or an IP address raises :class:`InvalidInput`.
     """
     raw = value.strip()
     if "://" in raw:
-        raw = urlsplit(raw).hostname or ""
-    raw = raw.lower().rstrip(".").removeprefix("*.")
+        origin = origin_of(raw)
+        if origin is None:
+            raise InvalidInput(f"{value!r} is not a domain name or a URL we accept")
+        return origin.host
+    raw = raw.removeprefix("*.")
     if raw.startswith("["):
         raw = raw[1:].partition("]")[0]
     elif raw.count(":") == 1:
         raw = raw.partition(":")[0]
     try:
-        return str(ipaddress.ip_address(raw))
-    except ValueError:
-        pass
-    try:
-        host = raw.encode("idna").decode("ascii")
-    except UnicodeError:
-        host = ""
-    labels = host.split(".")
-    if not host or len(host) > 253 or not all(_LABEL_RE.match(label) for label in labels):
-        raise InvalidInput(f"{value!r} is not a domain name; expected e.g. bad.example")
-    return host
+        return normalize_host(raw)
+    except InvalidURL:
+        raise InvalidInput(f"{value!r} is not a domain name; expected e.g. bad.example") from None
 
 
 def domain_and_parents(domain: str) -> list[str]:
@@ -98,43 +94,79 @@ async def remove_domain_rule(conn: Conn, domain: str, kind: RuleKind) -> bool:
     return await conn.fetchval(Q["delete_domain_rule"], normalize_domain(domain), kind) is not None
 
 
+#: How many host decisions one set of rules remembers before starting over.
+MAX_DECISIONS = 10_000
+
+
 @dataclass(frozen=True)
 class _Rules:
     blocked: frozenset[str]
     allowed: frozenset[str]
-    loaded_at: float
+    version: int
+    # host → decision under these rules
+    decisions: dict[str, bool] = field(default_factory=dict)
+
+
+class _SharedRead:
+    """Reads the rules' version for all the decisions waiting, one query at a time.
+
+    A decision joins the next read, never one already under way: that one may have started
+    before a rule committed just before the decision was asked for, and would miss it.
+    """
+
+    def __init__(self) -> None:
+        self._next: asyncio.Future[int] | None = None
+        self._running: asyncio.Future[None] | None = None
+
+    async def read(self, pool: asyncpg.Pool) -> int:
+        if self._next is None:
+            self._next = asyncio.get_running_loop().create_future()
+            self._next.add_done_callback(_retrieved)
+            self._running = asyncio.ensure_future(self._run(pool, self._next, self._running))
+        return await asyncio.shield(self._next)
+
+    async def _run(
+        self, pool: asyncpg.Pool, result: asyncio.Future[int], previous: asyncio.Future[None] | None
+    ) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])
+        self._next = None  # who asks from now on needs the read after this one
+        try:
+            version: int = await pool.fetchval(Q["domain_rules_version"])
+        except BaseException as exc:  # every waiter learns it (the caller decides what to do)
+            result.set_exception(exc)
+            return
+        result.set_result(version)
+
+
+def _retrieved(future: asyncio.Future[int]) -> None:
+    if not future.cancelled():
+        future.exception()  # retrieved here, whoever else awaits it
 
 
 class DomainPolicy:
     """The federation policy of this process: mode from settings, rules from PostgreSQL."""
 
-    def __init__(
-        self,
-        mode: FederationMode = "blocklist",
-        *,
-        ttl_seconds: float = 10.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, mode: FederationMode = "blocklist") -> None:
         self.mode = mode
-        self.ttl_seconds = ttl_seconds
-        self._clock = clock
         self._rules: _Rules | None = None
-        # host → decision under the current rules (cleared whenever the rules are re-read)
-        self._decisions: dict[str, bool] = {}
+        self._versions = _SharedRead()
 
     async def is_domain_allowed(self, conn: Conn, host: str) -> bool:
         """Whether we may federate with ``host`` (a host name, ``host:port`` or URL).
 
         A host we cannot even parse is not allowed.
         """
-        return self._decide(await self._current_rules(conn), host)
+        version: int = await conn.fetchval(Q["domain_rules_version"])
+        return self._decide(await self._rules_at(conn, version), host)
 
     async def allows(self, pool: asyncpg.Pool, host: str) -> bool:
         """As :meth:`is_domain_allowed`, borrowing a connection only to re-read the rules."""
+        version = await self._versions.read(pool)
         rules = self._rules
-        if rules is None or self._clock() - rules.loaded_at >= self.ttl_seconds:
+        if rules is None or rules.version != version:
             async with pool.acquire() as conn:
-                rules = await self._current_rules(conn)
+                rules = await self._rules_at(conn, version)
         return self._decide(rules, host)
 
     def checker(self, pool: asyncpg.Pool) -> Callable[[str], Awaitable[bool]]:
@@ -146,9 +178,11 @@ class DomainPolicy:
         return is_allowed
 
     def _decide(self, rules: _Rules, host: str) -> bool:
-        decided = self._decisions.get(host)
+        decided = rules.decisions.get(host)
         if decided is None:
-            decided = self._decisions[host] = self._judge(rules, host)
+            if len(rules.decisions) >= MAX_DECISIONS:
+                rules.decisions.clear()
+            decided = rules.decisions[host] = self._judge(rules, host)
         return decided
 
     def _judge(self, rules: _Rules, host: str) -> bool:
@@ -163,19 +197,14 @@ class DomainPolicy:
             return any(candidate in rules.allowed for candidate in candidates)
         return True
 
-    def forget(self) -> None:
-        """Drop the cached rules (after this process changed them)."""
-        self._rules = None
-        self._decisions = {}
-
-    async def _current_rules(self, conn: Conn) -> _Rules:
-        now = self._clock()
-        if self._rules is None or now - self._rules.loaded_at >= self.ttl_seconds:
-            rules = await list_domain_rules(conn)
-            self._decisions = {}
-            self._rules = _Rules(
-                blocked=frozenset(r.domain for r in rules if r.kind == "block"),
-                allowed=frozenset(r.domain for r in rules if r.kind == "allow"),
-                loaded_at=now,
-            )
+    async def _rules_at(self, conn: Conn, version: int) -> _Rules:
+        """The rules as of ``version`` (or later: a later one is reloaded on its next read)."""
+        if self._rules is not None and self._rules.version == version:
+            return self._rules
+        rules = await list_domain_rules(conn)
+        self._rules = _Rules(
+            blocked=frozenset(r.domain for r in rules if r.kind == "block"),
+            allowed=frozenset(r.domain for r in rules if r.kind == "allow"),
+            version=version,
+        )
         return self._rules

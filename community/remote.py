@@ -4,21 +4,30 @@ The rules (DESIGN.md §5, issue "federation/: … remote actors we can trust"):
 
 * An actor is fetched with :class:`federation.fetch.Fetcher` (signed GET, SSRF guard, limits,
   ``id`` = final URL) and stored with its keys, inbox, shared inbox and collections.
-* A key is believed only when its owner actor lists exactly that key id.
-* Keys are cached in PostgreSQL (``actor_keys``) and in memory; after a failed verification the
-  key is re-fetched once (key rotation), but not more than once per
-  :attr:`RemotePolicy.refresh_interval` per actor; failed look-ups are remembered for
-  :attr:`RemotePolicy.negative_ttl` (negative cache).
+* Every id and URL of an actor document must be one :mod:`federation.origins` accepts (no
+  userinfo, http(s) only); the inbox and collections we would deliver to or fetch, or the
+  document is refused.
+* A key is believed only from its owner's own document: the owner lists exactly that key id,
+  on the owner's origin. A standalone key document (Fedify's ``CryptographicKey``) only points
+  at its owner, which must be on the key's origin; nothing else in it is believed.
+* Keys are cached in PostgreSQL (``actor_keys``) and in memory. After a failed verification
+  the key is fetched again at once (a rotation is accepted on its first request, as
+  Mastodon's ``signature_verification.rb`` refetches the actor and Fedify's ``verifyRequest``
+  refetches once); a flood of forged signatures costs few fetches: one fetch per key id at a
+  time (concurrent look-ups share it), no forced refresh of a key id within
+  :attr:`RemotePolicy.min_refresh_interval` of the last one, and failed look-ups remembered
+  for :attr:`RemotePolicy.negative_ttl` (negative cache).
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
-from urllib.parse import urldefrag, urlsplit
+from typing import Any, Generic, Literal, TypeVar
+from urllib.parse import urldefrag
 
 import asyncpg
 
@@ -28,10 +37,18 @@ from community.html import sanitize_html
 from community.storage.database import Conn
 from community.storage.queries import load_queries
 from community.urls import Urls
-from federation.errors import FetchError, VocabularyError
+from federation.errors import (
+    FederationError,
+    FetchError,
+    InvalidKey,
+    UnownedKey,
+    VocabularyError,
+)
 from federation.fetch import Fetcher
 from federation.keys import load_public_key
 from federation.nodeinfo import fetch_software
+from federation.origins import authority_of as _authority_of
+from federation.origins import is_valid_url, same_origin
 from federation.verify import PublicKeyInfo
 from federation.vocabulary import parse_actor
 from federation.vocabulary.actors import Actor as ActorDocument
@@ -49,7 +66,7 @@ class InvalidActor(FediverseError):
 
 @dataclass(frozen=True)
 class RemotePolicy:
-    refresh_interval: float = 300.0  # at most one forced key re-fetch per actor per 5 minutes
+    min_refresh_interval: float = 30.0  # no second forced re-fetch of a key id within 30 s
     negative_ttl: float = 120.0  # remember a failed key look-up for 2 minutes
     actor_max_age: float = 86400.0  # re-fetch stored actors older than a day
     nodeinfo_max_age: float = 86400.0
@@ -57,10 +74,37 @@ class RemotePolicy:
 
 
 def authority_of(uri: str) -> str:
-    """``host[:port]`` of a URI, lower-cased (how we name other servers)."""
-    parts = urlsplit(uri)
-    host = (parts.hostname or "").lower()
-    return f"{host}:{parts.port}" if parts.port else host
+    """``host[:port]`` of a URI, normalised (how we name other servers); raises
+    :class:`~federation.errors.InvalidURL` for anything that is not an http(s) URL we accept.
+
+    Kept for its callers; comparisons should use :func:`federation.origins.same_origin`.
+    """
+    return _authority_of(uri)
+
+
+def _url_or_none(value: str | None) -> str | None:
+    return value if is_valid_url(value) else None
+
+
+def _checked_urls(doc: ActorDocument, uri: str) -> dict[str, str | None]:
+    """The URLs we deliver to or fetch from; a document with one we refuse is refused."""
+    urls = {
+        "inbox": doc.inbox,
+        "sharedInbox": doc.shared_inbox_uri,
+        "outbox": doc.outbox,
+        "followers": id_of(doc.followers),
+        "following": id_of(doc.following),
+        "featured": id_of(doc.featured),
+        "moderators": doc.moderators_uri,
+    }
+    if not is_valid_url(uri):
+        raise InvalidActor(f"{uri!r} is not an actor id we accept")
+    if not is_valid_url(doc.inbox):
+        raise InvalidActor(f"{uri} has no usable inbox")
+    for name, value in urls.items():
+        if value is not None and not is_valid_url(value):
+            raise InvalidActor(f"{uri} has an unusable {name}: {value!r}")
+    return urls
 
 
 def actor_row_values(doc: ActorDocument, uri: str) -> list[Any]:
@@ -68,34 +112,21 @@ def actor_row_values(doc: ActorDocument, uri: str) -> list[Any]:
     actor_type = next((t for t in doc.type_names() if t in STORED_TYPES), None)
     if actor_type is None:
         raise InvalidActor(f"{uri} has type {doc.type!r}, not an actor type we store")
-    if not doc.inbox or not doc.inbox.startswith(("https://", "http://")):
-        raise InvalidActor(f"{uri} has no usable inbox")
+    urls = _checked_urls(doc, uri)
     username = doc.preferred_username or uri.rstrip("/").rsplit("/", 1)[-1]
     icon = doc.icon[0] if isinstance(doc.icon, list) and doc.icon else doc.icon
     restricted = bool(doc.posting_restricted_to_mods)
     aliases = doc.also_known_as
+    aliases = [aliases] if isinstance(aliases, str) else list(aliases or [])
     return [
-        uri,
-        actor_type,
-        username[:100],
-        authority_of(uri),
-        (doc.name or "")[:200],
-        sanitize_html(doc.summary or ""),
-        id_of(doc.url) if doc.url else None,
-        _image_url(icon),
-        doc.inbox,
-        doc.shared_inbox_uri,
-        doc.outbox,
-        id_of(doc.followers),
-        id_of(doc.following),
-        id_of(doc.featured),
-        doc.moderators_uri if actor_type == "Group" else None,
-        bool(doc.manually_approves_followers),
-        doc.discoverable is not False,
+        uri, actor_type, username[:100], authority_of(uri), (doc.name or "")[:200],
+        sanitize_html(doc.summary or ""), _url_or_none(id_of(doc.url) if doc.url else None),
+        _url_or_none(_image_url(icon)), urls["inbox"], urls["sharedInbox"], urls["outbox"],
+        urls["followers"], urls["following"], urls["featured"],
+        urls["moderators"] if actor_type == "Group" else None,
+        bool(doc.manually_approves_followers), doc.discoverable is not False,
         "moderators" if restricted else "members",
-        doc.raw_json,
-        doc.moved_to,
-        [aliases] if isinstance(aliases, str) else list(aliases or []),
+        doc.raw_json, _url_or_none(doc.moved_to), [a for a in aliases if is_valid_url(a)],
     ]
 
 
@@ -107,14 +138,20 @@ def _image_url(icon: Any) -> str | None:
 
 
 def published_keys(doc: ActorDocument, uri: str) -> list[tuple[str, str]]:
-    """(key id, PEM) of each key the actor lists as its own and that we can load."""
+    """(key id, PEM) of each key the actor lists as its own and that we can load.
+
+    A key id must be on the actor's own origin: an actor of one server cannot claim (and so
+    squat) the key id of an actor of another.
+    """
     keys = []
     for key in doc.public_keys():
         if not key.id or not key.public_key_pem or (key.owner and key.owner != uri):
             continue
+        if not same_origin(key.id, uri):
+            continue
         try:
             load_public_key(key.public_key_pem)
-        except Exception:  # noqa: S112 – an unreadable key is skipped, not fatal
+        except InvalidKey:
             continue
         keys.append((key.id, key.public_key_pem))
     return keys
@@ -139,6 +176,33 @@ async def store_actor_document(conn: Conn, data: dict[str, Any], uri: str) -> Ac
     return Actor.from_record(record)
 
 
+V = TypeVar("V")
+
+
+class _Expiring(Generic[V]):
+    """A bounded map whose entries expire (the oldest go first when it is full): failed
+    look-ups and recent refreshes, which a flood of made-up key ids must not grow forever."""
+
+    def __init__(self, max_entries: int) -> None:
+        self._entries: OrderedDict[str, tuple[float, V]] = OrderedDict()
+        self._max = max_entries
+
+    def get(self, key: str, now: float) -> V | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] <= now:
+            return None
+        return entry[1]
+
+    def put(self, key: str, value: V, until: float) -> None:
+        self._entries[key] = (until, value)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._max:
+            self._entries.popitem(last=False)
+
+    def pop(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+
 class RemoteActors:
     """Finds, fetches and stores actors of other servers; the inbox's key lookup."""
 
@@ -157,10 +221,14 @@ class RemoteActors:
         self.policy = policy or RemotePolicy()
         self.scheme = scheme
         self._keys: OrderedDict[str, tuple[float, PublicKeyInfo]] = OrderedDict()
-        self._failed: dict[str, float] = {}
+        self._failed: _Expiring[FederationError] = _Expiring(self.policy.memory_keys)
+        self._refreshed: _Expiring[bool] = _Expiring(self.policy.memory_keys)
+        self._fetching: dict[str, asyncio.Future[PublicKeyInfo]] = {}
 
     async def get_actor(self, uri: str, *, refresh: bool = False) -> Actor:
         """The stored actor at ``uri``, fetched (again) when unknown, stale or asked to."""
+        if not is_valid_url(uri):
+            raise InvalidActor(f"{uri!r} is not an actor id we accept")
         uri = urldefrag(uri).url
         async with self.pool.acquire() as conn:
             record = await conn.fetchrow(Q["get_actor_by_uri"], uri)
@@ -197,7 +265,15 @@ class RemoteActors:
         return await self.get_actor(actor_uri, refresh=True)
 
     async def lookup_key(self, key_id: str, refresh: bool) -> PublicKeyInfo | None:
-        """The :data:`federation.verify.KeyLookup` of our inbox and authorized fetch."""
+        """The :data:`federation.verify.KeyLookup` of our inbox and authorized fetch.
+
+        ``refresh`` (a signature failed against the key we had) fetches the owner again,
+        unless this key id was refreshed within :attr:`RemotePolicy.min_refresh_interval`.
+        Raises :class:`~federation.errors.FetchError` (the key could not be fetched) or
+        :class:`~federation.errors.UnownedKey` (its owner does not list it).
+        """
+        if not is_valid_url(key_id):
+            return None
         now = time.monotonic()
         if not refresh:
             cached = self._keys.get(key_id)
@@ -205,42 +281,62 @@ class RemoteActors:
                 return cached[1]
         async with self.pool.acquire() as conn:
             record = await conn.fetchrow(Q["get_key_with_owner"], key_id)
-        if record is not None and (record["local"] or not refresh or self._fresh(record)):
+        recent = refresh and self._refreshed.get(key_id, now) is not None
+        if record is not None and (record["local"] or not refresh or recent):
             return self._remember(key_id, record["owner_uri"], record["public_key_pem"], now)
         if self.urls.is_local(key_id):
             return None
-        if self._failed.get(key_id, 0) > now:
-            return None
-        return await self._fetch_key(key_id, now)
+        failure = self._failed.get(key_id, now)
+        if failure is not None:
+            raise failure.with_traceback(None)
+        return await self._fetch_key_once(key_id, refresh)
 
-    def _fresh(self, record: asyncpg.Record) -> bool:
-        fetched: datetime | None = record["fetched_at"]
-        interval = timedelta(seconds=self.policy.refresh_interval)
-        return fetched is not None and fetched > datetime.now(UTC) - interval
+    async def _fetch_key_once(self, key_id: str, refresh: bool) -> PublicKeyInfo:
+        """One fetch per key id at a time: concurrent look-ups wait for the same one."""
+        pending = self._fetching.get(key_id)
+        if pending is None:
+            pending = asyncio.ensure_future(self._fetch_key(key_id, refresh))
+            self._fetching[key_id] = pending
+            pending.add_done_callback(lambda done: self._fetched(key_id, done))
+        return await asyncio.shield(pending)
 
-    async def _fetch_key(self, key_id: str, now: float) -> PublicKeyInfo | None:
+    def _fetched(self, key_id: str, done: asyncio.Future[PublicKeyInfo]) -> None:
+        self._fetching.pop(key_id, None)
+        if not done.cancelled():
+            done.exception()  # retrieved here, whoever else awaits it
+
+    async def _fetch_key(self, key_id: str, refresh: bool) -> PublicKeyInfo:
+        now = time.monotonic()
+        if refresh:
+            self._refreshed.put(key_id, True, now + self.policy.min_refresh_interval)
         try:
-            document = await self.fetcher.fetch_document(key_id)
-            owner_uri = document.url
-            data = document.json
-            if "inbox" not in data:  # a key document: its owner is the actor
-                owner_uri = str(data.get("owner") or "")
-                if not owner_uri or authority_of(owner_uri) != authority_of(key_id):
-                    raise InvalidActor(f"key {key_id} names no owner on its own host")
-                owner = await self.fetcher.fetch_document(owner_uri)
-                owner_uri, data = owner.url, owner.json
+            owner_uri, pem = await self._fetch_owner_key(key_id)
+        except (FetchError, UnownedKey) as exc:
+            self._failed.put(key_id, exc, now + self.policy.negative_ttl)
+            raise
+        self._failed.pop(key_id)
+        return self._remember(key_id, owner_uri, pem, now, cached=False)
+
+    async def _fetch_owner_key(self, key_id: str) -> tuple[str, str]:
+        """Fetch the key's owner and store it; (owner, PEM) when the owner lists the key."""
+        document = await self.fetcher.fetch_document(key_id)
+        owner_uri, data = document.url, document.json
+        if "inbox" not in data:  # a key document: it only points at its owner
+            owner_uri = id_of(data.get("owner")) or ""
+            if not same_origin(owner_uri, key_id):
+                raise UnownedKey("a key document names an owner on another origin", url=key_id)
+            owner = await self.fetcher.fetch_document(owner_uri)
+            owner_uri, data = owner.url, owner.json
+        try:
             async with self.pool.acquire() as conn:
                 await store_actor_document(conn, data, owner_uri)
                 record = await conn.fetchrow(Q["get_key_with_owner"], key_id)
-        except (FetchError, InvalidActor):
-            self._failed[key_id] = now + self.policy.negative_ttl
-            raise
+        except InvalidActor as exc:
+            reason = "the key's owner is not an actor we accept"
+            raise UnownedKey(reason, url=key_id, detail=str(exc)) from None
         if record is None or record["owner_uri"] != owner_uri:
-            # the owner does not list this key id as its own
-            self._failed[key_id] = now + self.policy.negative_ttl
-            return None
-        self._failed.pop(key_id, None)
-        return self._remember(key_id, owner_uri, record["public_key_pem"], now, cached=False)
+            raise UnownedKey(f"{owner_uri} does not list this key as its own", url=key_id)
+        return owner_uri, record["public_key_pem"]
 
     def _remember(
         self, key_id: str, owner_uri: str, pem: str, now: float, *, cached: bool = True
@@ -266,7 +362,7 @@ class RemoteActors:
         try:
             software = await fetch_software(self.fetcher, f"{self.scheme}://{domain}")
             name, version = software.name, software.version
-        except FetchError:
+        except FederationError:  # unreachable, or NodeInfo of the wrong shape
             name, version = None, None
         async with self.pool.acquire() as conn:
             await conn.execute(Q["upsert_instance_software"], domain, name, version)

@@ -13,12 +13,13 @@ from community.errors import FediverseError
 from community.posts import POST_TYPES, Post, find_post, is_tombstoned, store_post
 from community.remote import STORED_TYPES, authority_of, store_actor_document
 from federation.errors import FederationError
+from federation.origins import is_valid_url, same_origin
 from federation.vocabulary.base import id_of
 
 
 async def resolve_url(ctx: AppContext, url: str) -> Actor | Post | None:
     """The actor or post at ``url`` (fetched and stored), or None when there is none."""
-    if not await ctx.is_domain_allowed(authority_of(url)):
+    if not is_valid_url(url) or not await ctx.is_domain_allowed(authority_of(url)):
         return None
     try:
         document = await ctx.remote.fetcher.fetch_document(url)
@@ -31,7 +32,7 @@ async def resolve_url(ctx: AppContext, url: str) -> Actor | Post | None:
         if not any(k in POST_TYPES for k in kinds):
             return None
         author_uri = id_of(data.get("attributedTo")) or ""
-        if authority_of(author_uri) != authority_of(uri):
+        if not same_origin(author_uri, uri):
             return None
         author = await ctx.remote.get_actor(author_uri)
         async with ctx.pool.acquire() as conn:

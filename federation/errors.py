@@ -8,8 +8,10 @@ kept for failures of I/O and for misuse. The tree::
     ├── SigningError                a request we cannot sign (missing header, bad key type)
     ├── InvalidHandle               "@name@host" that is not one
     ├── VocabularyError             JSON that is not the Activity Streams 2.0 we expect
+    │   └── InvalidURL              an id or URL that is not an http(s) URL we accept
     ├── ResolutionError             WebFinger / NodeInfo answered but without what we need
     ├── DeliveryError               a delivery POST that got no HTTP status: ``kind`` says why
+    ├── UnownedKey                  a key whose claimed owner does not list it as its own
     └── FetchError                  a GET that did not yield a usable document
         ├── Gone                    410
         ├── NotFound                404
@@ -18,6 +20,8 @@ kept for failures of I/O and for misuse. The tree::
         ├── UnexpectedStatus        any other non-2xx answer
         ├── NotAnObject             wrong content type, not a JSON object, too deep, id mismatch
         ├── RefusedAddress          SSRF guard: the host resolves to a refused address
+        │   └── RefusedURL          a URL or redirect target we do not go to (scheme, userinfo…)
+        ├── Blocked                 the caller's instance policy refuses the host
         ├── TooLarge                body past the byte limit
         ├── FetchTimeout            connect/read/total timeout
         └── TooManyRedirects        more hops than allowed
@@ -59,6 +63,15 @@ class InvalidHandle(FederationError):
 
 class VocabularyError(FederationError):
     """JSON that does not validate as the Activity Streams 2.0 type we expected."""
+
+
+class InvalidURL(VocabularyError):
+    """An id or URL that :mod:`federation.origins` does not accept (not http(s), userinfo,
+    a malformed host or port, control characters, too long)."""
+
+
+class UnownedKey(FederationError):
+    """A key (or key document) whose claimed owner does not list that key id as its own."""
 
 
 class ResolutionError(FederationError):
@@ -130,6 +143,16 @@ class RefusedAddress(FetchError):
     def __init__(self, reason: str, *, url: str | None = None, address: str | None = None) -> None:
         super().__init__(reason, url=url, detail=f"address={address}" if address else None)
         self.address = address
+
+
+class RefusedURL(RefusedAddress):
+    """A URL we do not fetch: not an http(s) URL we accept (see :class:`InvalidURL`), or a
+    redirect to one (``data:``, ``file:``, userinfo, a malformed ``Location``). A kind of
+    refused address, so that whoever treats those as permanent treats these alike."""
+
+    def __init__(self, reason: str, *, url: str | None = None, detail: str | None = None) -> None:
+        FetchError.__init__(self, reason, url=url, detail=detail)
+        self.address = None
 
 
 class Blocked(FetchError):

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin
 
 import httpx
 import orjson
@@ -32,8 +32,10 @@ from federation.errors import (
     FetchError,
     FetchTimeout,
     Gone,
+    InvalidURL,
     NotAnObject,
     NotFound,
+    RefusedURL,
     TooLarge,
     TooManyRedirects,
     Unauthorized,
@@ -41,6 +43,7 @@ from federation.errors import (
     UnexpectedStatus,
 )
 from federation.keys import PrivateKey, load_private_key
+from federation.origins import MAX_URL_LENGTH, Origin, parse_origin
 from federation.transport import GuardedTransport
 from federation.vocabulary.constants import ACCEPT_AS2, is_as2_media_type
 
@@ -116,6 +119,9 @@ class Fetcher:
             follow_redirects=False,
             trust_env=False,  # an HTTP(S)_PROXY from the environment would bypass the guard
             headers={"User-Agent": self.settings.user_agent},
+            # httpx parses a redirect's Location even when it does not follow it, and raises
+            # its own errors on what it cannot parse: ours judges the Location first
+            event_hooks={"response": [_check_redirect]},
         )
 
     async def __aenter__(self) -> Self:
@@ -139,12 +145,14 @@ class Fetcher:
         If the ``id`` differs from the final URL, fetch once more from the ``id``; that copy
         must then match. Raises a :class:`~federation.errors.FetchError` subclass.
         """
+        checked_origin(url)
         document = await self._fetch_as2(urldefrag(url).url)
         claimed = document.json.get("id")
         if not isinstance(claimed, str):
             raise NotAnObject("document has no id", url=document.url)
         if claimed == document.url:
             return document
+        checked_origin(claimed)
         again = await self._fetch_as2(urldefrag(claimed).url)
         if again.json.get("id") != again.url:
             raise NotAnObject(
@@ -173,34 +181,33 @@ class Fetcher:
         try:
             async with asyncio.timeout(self.settings.total_timeout):
                 for _hop in range(self.settings.max_redirects + 1):
-                    _check_scheme(current)
-                    await self._check_host(current)
+                    origin = checked_origin(current)
+                    await self._check_host(origin, current)
                     location, content_type, body = await self._hop(current, accept)
                     if location is None:
                         return current, content_type, body
-                    current = urldefrag(urljoin(current, location)).url
+                    current = redirect_target(current, location)
         except TimeoutError as exc:
             raise FetchTimeout("total timeout", url=current) from exc
         raise TooManyRedirects("too many redirects", url=current)
 
-    async def _check_host(self, url: str) -> None:
-        if self._host_filter is None:
-            return
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        authority = f"{host}:{parts.port}" if parts.port else host
-        if not await self._host_filter(authority):
+    async def _check_host(self, origin: Origin, url: str) -> None:
+        if self._host_filter is not None and not await self._host_filter(origin.authority):
             raise Blocked("this server does not federate with that host", url=url)
 
     async def _hop(self, url: str, accept: str) -> tuple[str | None, str, bytes]:
-        """One request: ``(redirect target, "", b"")`` or ``(None, content type, body)``."""
+        """One request: ``(redirect target, "", b"")`` or ``(None, content type, body)``.
+
+        Every failure of the peer (its status, its bytes, its connection, its encoding) is a
+        :class:`~federation.errors.FetchError`; nothing else escapes.
+        """
         request = self._client.build_request("GET", url, headers={"Accept": accept})
         auth = self._auth or httpx.USE_CLIENT_DEFAULT
         try:
             response = await self._client.send(request, auth=auth, stream=True)
             try:
                 if response.is_redirect:
-                    return response.headers["location"], "", b""
+                    return response.headers.get("location", ""), "", b""
                 _raise_for_status(response.status_code, url)
                 body = await _read_limited(response, self.settings.max_body_bytes, url)
                 return None, response.headers.get("content-type", ""), body
@@ -208,12 +215,16 @@ class Fetcher:
                 await response.aclose()
         except httpx.TimeoutException as exc:
             raise FetchTimeout(type(exc).__name__, url=url) from exc
-        except httpx.UnsupportedProtocol as exc:
-            raise FetchError("unsupported URL", url=url, detail=str(exc)) from exc
-        except httpx.TransportError as exc:
+        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+            raise RefusedURL("unsupported URL", url=url, detail=str(exc)) from exc
+        except httpx.DecodingError as exc:
+            raise NotAnObject("undecodable body", url=url, detail=str(exc)) from exc
+        except httpx.HTTPError as exc:  # connection, protocol and stream errors
             raise Unavailable("connection failed", url=url, detail=str(exc)) from exc
 
     def _decode(self, body: bytes, url: str) -> dict[str, Any]:
+        if has_nul_escape(body):
+            raise NotAnObject("a NUL character in JSON", url=url)
         try:
             value = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
@@ -223,6 +234,13 @@ class Fetcher:
         if json_depth(value) > self.settings.max_json_depth:
             raise NotAnObject("JSON nested too deep", url=url)
         return value
+
+
+def has_nul_escape(body: bytes) -> bool:
+    """Whether JSON text may hold a NUL character (``\\u0000``; JSON has no other way to
+    write one). No AS2 document needs one, and PostgreSQL can store none in ``text`` or
+    ``jsonb``: refused at the edge rather than failing deep inside a store."""
+    return b"\\u0000" in body
 
 
 def json_depth(value: Any) -> int:
@@ -242,9 +260,39 @@ def json_depth(value: Any) -> int:
     return deepest
 
 
-def _check_scheme(url: str) -> None:
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise FetchError("unsupported URL scheme", url=url)
+def checked_origin(url: str) -> Origin:
+    """The origin of a URL we may fetch (:mod:`federation.origins`), else :class:`RefusedURL`.
+
+    httpx must read the URL's host as we do: a URL the two parsers disagree on is refused.
+    """
+    try:
+        origin = parse_origin(url)
+        host = httpx.URL(url).host.removesuffix(".")
+    except InvalidURL as exc:
+        raise RefusedURL(exc.reason, url=url[:MAX_URL_LENGTH]) from None
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise RefusedURL("malformed URL", url=url, detail=str(exc)) from None
+    if host != origin.host:
+        raise RefusedURL("ambiguous host", url=url, detail=f"{host} or {origin.host}")
+    return origin
+
+
+async def _check_redirect(response: httpx.Response) -> None:
+    """Refuse a redirect to anything but an http(s) URL we accept, before httpx reads it."""
+    if response.is_redirect:
+        target = redirect_target(str(response.request.url), response.headers["location"])
+        checked_origin(target)
+
+
+def redirect_target(url: str, location: str) -> str:
+    """Where a redirect from ``url`` leads (RFC 9110 §10.2.2); :class:`RefusedURL` when the
+    ``Location`` is empty or malformed. The target is checked again before it is fetched."""
+    if not location.strip():
+        raise RefusedURL("redirect without a Location", url=url)
+    try:
+        return urldefrag(urljoin(url, location.strip())).url
+    except ValueError as exc:
+        raise RefusedURL("malformed redirect Location", url=url, detail=str(exc)) from None
 
 
 def _raise_for_status(status: int, url: str) -> None:

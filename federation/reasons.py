@@ -32,6 +32,8 @@ class Reason(Enum):
     UNSUPPORTED_DIGEST = "unsupported_digest"
     KEY_NOT_FOUND = "key_not_found"
     KEY_UNAVAILABLE = "key_unavailable"
+    #: the key's claimed owner does not list it (or lives on another origin than the key)
+    KEY_NOT_OWNED = "key_not_owned"
     BAD_SIGNATURE = "bad_signature"
 
 

@@ -10,7 +10,9 @@ Two layers (the STYLE's "pure core, thin shell"):
   key, verifies, and on ``BAD_SIGNATURE`` with a cached key asks once more with
   ``refresh=True`` (the sender may have rotated its key), as Fedify's ``verifyRequest`` does
   (``fedify-dev/fedify`` ``packages/fedify/src/sig/http.ts``). Rate-limiting such refreshes
-  is the caller's job.
+  is the caller's job. Whatever the lookup raises of :mod:`federation.errors` becomes a
+  reason (a fetch failure ``KEY_UNAVAILABLE``, a key its owner does not list
+  ``KEY_NOT_OWNED``, anything else ``KEY_NOT_FOUND``).
 
 Both answer with a :class:`VerificationResult`; nothing here raises for a bad signature.
 """
@@ -25,7 +27,7 @@ from urllib.parse import urlsplit
 
 from federation import cavage, rfc9421
 from federation.cavage import DEFAULT_WINDOW_SECONDS
-from federation.errors import FetchError, InvalidKey
+from federation.errors import FederationError, FetchError, InvalidKey, UnownedKey
 from federation.headers import HeaderInput, normalize_headers
 from federation.keys import PublicKey, load_public_key
 from federation.reasons import Reason, Scheme, VerificationResult
@@ -63,7 +65,9 @@ class PublicKeyInfo:
 
 
 #: ``lookup(key_id, refresh)``: the key for ``key_id``, refetched when ``refresh`` is true;
-#: ``None`` when there is no such key. May raise :class:`~federation.errors.FetchError`.
+#: ``None`` when there is no such key. May raise :class:`~federation.errors.FetchError`,
+#: :class:`~federation.errors.UnownedKey` or any other
+#: :class:`~federation.errors.FederationError`.
 KeyLookup: TypeAlias = Callable[[str, bool], Awaitable[PublicKeyInfo | None]]
 
 _Parsed: TypeAlias = tuple[Scheme, cavage.CavageSignature | rfc9421.Rfc9421Signature]
@@ -139,10 +143,13 @@ async def _lookup(
 ) -> PublicKeyInfo | VerificationResult:
     try:
         info = await lookup(key_id, refresh)
-    except FetchError as exc:
-        return VerificationResult.failure(
-            Reason.KEY_UNAVAILABLE, key_id=key_id, scheme=scheme, detail=str(exc)
-        )
+    except FederationError as exc:
+        reason = Reason.KEY_NOT_FOUND
+        if isinstance(exc, FetchError):
+            reason = Reason.KEY_UNAVAILABLE
+        elif isinstance(exc, UnownedKey):
+            reason = Reason.KEY_NOT_OWNED
+        return VerificationResult.failure(reason, key_id=key_id, scheme=scheme, detail=str(exc))
     if info is None:
         return VerificationResult.failure(Reason.KEY_NOT_FOUND, key_id=key_id, scheme=scheme)
     return info

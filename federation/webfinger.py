@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from federation.errors import InvalidHandle, ResolutionError
 from federation.fetch import ACCEPT_JRD, Fetcher
+from federation.origins import is_valid_url
 from federation.vocabulary.constants import is_as2_media_type
 
 _NAME = re.compile(r"^[A-Za-z0-9._~!$&'()*+,;=%-]+$")
@@ -48,15 +49,18 @@ def webfinger_url(name: str, host: str, scheme: Literal["https", "http"] = "http
 
 
 def find_actor_link(jrd: dict[str, Any]) -> str | None:
-    """The ``href`` of the JRD's ``rel="self"`` link with an AS2 media type, if any."""
+    """The ``href`` of the JRD's ``rel="self"`` link with an AS2 media type, if any (an
+    ``href`` that is not an http(s) URL :mod:`federation.origins` accepts is skipped)."""
     links = jrd.get("links")
     if not isinstance(links, list):
         return None
     for link in links:
         if not isinstance(link, dict) or link.get("rel") != "self":
             continue
-        href = link.get("href")
-        if isinstance(href, str) and is_as2_media_type(link.get("type")):
+        href, media_type = link.get("href"), link.get("type")
+        if not isinstance(href, str) or not isinstance(media_type, str):
+            continue
+        if is_valid_url(href) and is_as2_media_type(media_type):
             return href
     return None
 

@@ -56,7 +56,7 @@ def make_lifespan(settings: Settings, urls: Urls, demo: bool, starters: list[Sta
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with AsyncExitStack() as opened:
-            database = open_database(settings)
+            database = open_database(settings, announce=True)
             opened.callback(database.close)
             await prepare_database(database.url, urls, apply_migrations=True)
             pool = await open_pool(database.url)

@@ -32,18 +32,25 @@ class Database:
             self.embedded = None
 
 
-def open_database(settings: Settings) -> Database:
-    """``DATABASE_URL`` when set, else the embedded PostgreSQL under the data directory."""
+def open_database(settings: Settings, *, announce: bool = False) -> Database:
+    """``DATABASE_URL`` when set, else the embedded PostgreSQL under the data directory.
+
+    ``announce``: say (as a warning) that the embedded server is in use. Processes that serve
+    and ``fediverse status`` do; other commands print their result and nothing else.
+    """
     check_production(settings)
     if settings.database_url:
         return Database(settings.database_url)
     embedded = EmbeddedPostgres(settings.data_dir / "postgres")
-    return Database(embedded.start(), embedded)
+    url = embedded.start()
+    if announce:
+        log.warning("%s", embedded.notice)
+    return Database(url, embedded)
 
 
 @asynccontextmanager
-async def database(settings: Settings) -> AsyncIterator[Database]:
-    db = open_database(settings)
+async def database(settings: Settings, *, announce: bool = False) -> AsyncIterator[Database]:
+    db = open_database(settings, announce=announce)
     try:
         yield db
     finally:

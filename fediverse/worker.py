@@ -47,7 +47,7 @@ async def start_delivery_worker(ctx: AppContext) -> Callable[[], Awaitable[None]
 async def run_worker_process(settings: Settings, stop: asyncio.Event) -> None:
     """The whole life of one `fediverse worker` process (inbox and delivery workers), until
     ``stop`` is set."""
-    async with database(settings) as db:
+    async with database(settings, announce=True) as db:
         urls = await served_urls(settings, db.url)
         config = WorkerConfig.from_settings(settings)
         pool = await open_pool(db.url, max_size=8)

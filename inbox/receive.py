@@ -23,11 +23,15 @@ from community.actors import find_local_actor
 from community.context import AppContext
 from community.metrics import record_inbox_request
 from community.remote import authority_of
+from federation.fetch import has_nul_escape
+from federation.origins import is_valid_url, same_origin
 from federation.verify import Reason, verify_with_lookup
 from federation.vocabulary.base import id_of
 from inbox.intake import IncomingItem, Intake
 
 AS2_TYPES = ("application/activity+json", "application/ld+json", "application/json")
+#: Longer ``type`` values are refused (the longest in use are compact IRIs of ~30 chars).
+MAX_TYPE_LENGTH = 100
 #: Which actor type each per-actor inbox path belongs to.
 INBOX_PREFIXES = {"users": "Person", "groups": "Group"}
 
@@ -70,21 +74,32 @@ def check_content_type(content_type: str) -> None:
 
 
 def identify(activity: dict[str, object], body: bytes) -> tuple[str, str, str]:
-    """(activity id, type, actor id); an activity without id gets a digest-based one."""
+    """(activity id, type, actor id); an activity without id gets a digest-based one.
+
+    The actor and the activity id must be http(s) URLs :mod:`federation.origins` accepts (no
+    userinfo, no control characters) and of one origin; the type a short printable name. No
+    NUL character anywhere: nothing downstream could store it.
+    """
+    if has_nul_escape(body):
+        raise Rejection(400, "NUL characters are not accepted")
     kind = activity.get("type")
     kind = kind[0] if isinstance(kind, list) and kind else kind
     if not isinstance(kind, str) or not kind:
         raise Rejection(400, "the activity has no type")
+    if len(kind) > MAX_TYPE_LENGTH or not kind.isprintable():
+        raise Rejection(400, "the activity's type is not a type name")
     actor_uri = id_of(activity.get("actor"))
-    if not actor_uri or not actor_uri.startswith(("https://", "http://")):
+    if not actor_uri:
         raise Rejection(400, "the activity has no actor")
+    if not is_valid_url(actor_uri):
+        raise Rejection(400, "the activity's actor is not an http(s) URL we accept")
     activity_uri = activity.get("id")
     if activity_uri is None:
         return "urn:sha256:" + hashlib.sha256(body).hexdigest(), kind, actor_uri
     if not isinstance(activity_uri, str):
         raise Rejection(400, "the activity id is not a string")
-    if authority_of(activity_uri) != authority_of(actor_uri):
-        raise Rejection(400, "the activity id and its actor are on different hosts")
+    if not same_origin(activity_uri, actor_uri):
+        raise Rejection(400, "the activity id and its actor are not of one origin")
     return activity_uri, kind, actor_uri
 
 

@@ -12,3 +12,7 @@ RETURNING (xmax = 0) AS created;
 
 -- name: delete_domain_rule
 DELETE FROM domain_rules WHERE domain = $1 AND kind = $2 RETURNING domain;
+
+-- name: domain_rules_version
+-- Bumped by a trigger on every change to domain_rules (migration 0008).
+SELECT version FROM domain_rules_version;

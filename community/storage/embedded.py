@@ -72,12 +72,17 @@ class EmbeddedPostgres:
                 f"could not start the embedded PostgreSQL in {self.pgdata}: {exc}{hint}"
             ) from None
         self.url = str(self._server.get_uri())
-        log.warning(
-            "USING THE EMBEDDED POSTGRESQL in %s (DATABASE_URL is not set). "
-            "Fine for a small server; set DATABASE_URL to scale out.",
-            self.pgdata,
-        )
+        log.debug("embedded PostgreSQL in %s", self.pgdata)
         return self.url
+
+    @property
+    def notice(self) -> str:
+        """What an admin should know once, where it helps (``serve``, ``status``): said by the
+        caller, so that a command that only reads or writes a row prints its result alone."""
+        return (
+            f"USING THE EMBEDDED POSTGRESQL in {self.pgdata} (DATABASE_URL is not set). "
+            "Fine for a small server; set DATABASE_URL to scale out."
+        )
 
     def stop(self) -> None:
         """Release our handle; the server stops when no live process still holds one."""

@@ -27,7 +27,7 @@ async def gather_status(settings: Settings) -> tuple[HealthReport, str]:
     """The health report, and where the database is (password hidden)."""
     where = redact(settings.database_url) if settings.database_url else "embedded"
     try:
-        async with database(settings) as db, connect(db.url) as conn:
+        async with database(settings, announce=True) as db, connect(db.url) as conn:
             return await collect_health(conn), where
     except (DatabaseError, EmbeddedPostgresError) as exc:
         return unreachable(str(exc)), where

@@ -8,7 +8,7 @@ from community.remote import InvalidActor, RemoteActors, RemotePolicy
 from community.storage.database import create_pool
 from community.urls import Urls
 from federation.addresses import parse_networks
-from federation.errors import FetchError, Gone
+from federation.errors import FetchError, Gone, UnownedKey
 from federation.fetch import Fetcher, FetchSettings
 from federation.keys import generate_rsa_keypair
 from tests.federation.loopback import LoopbackServer, Received, Reply
@@ -62,8 +62,8 @@ async def test_a_rotated_key_is_refetched_but_not_more_than_once_per_interval(
 ) -> None:
     uri = serve_actor(origin, "/u/b", KEYS[0][1])
     await remote.lookup_key(uri + "#main-key", False)
-    await remote.pool.execute("UPDATE actors SET fetched_at = now() - interval '1 hour'")
     serve_actor(origin, "/u/b", KEYS[1][1])
+    # right after the first fetch: a refresh is not held back by it
     fresh = await remote.lookup_key(uri + "#main-key", True)
     assert fresh is not None
     assert fresh.pem == KEYS[1][1]
@@ -79,7 +79,8 @@ async def test_a_key_its_owner_does_not_list_is_not_believed(origin, remote) -> 
     doc = actor_document(uri, public_pem=KEYS[0][1])
     doc["publicKey"]["id"] = uri + "#other-key"
     origin.route("/u/c", Reply.json(doc))
-    assert await remote.lookup_key(uri + "#main-key", False) is None
+    with pytest.raises(UnownedKey):
+        await remote.lookup_key(uri + "#main-key", False)
 
 
 async def test_a_key_document_must_name_an_owner_on_its_own_host(origin, remote) -> None:
@@ -93,7 +94,7 @@ async def test_a_key_document_must_name_an_owner_on_its_own_host(origin, remote)
             }
         ),
     )
-    with pytest.raises(InvalidActor):
+    with pytest.raises(UnownedKey):
         await remote.lookup_key(origin.url("/keys/1"), False)
 
 
@@ -102,7 +103,8 @@ async def test_failures_are_remembered_briefly(origin, remote) -> None:
     key_id = origin.url("/u/gone") + "#main-key"
     with pytest.raises(Gone):
         await remote.lookup_key(key_id, False)
-    assert await remote.lookup_key(key_id, False) is None, "negative cache: no second fetch"
+    with pytest.raises(Gone):  # negative cache: the same answer, no second fetch
+        await remote.lookup_key(key_id, False)
     assert fetches(origin, "/u/gone") == 1
 
 
@@ -116,3 +118,33 @@ async def test_an_actor_document_claiming_another_id_is_refused(origin, remote) 
     with pytest.raises(FetchError):
         await remote.get_actor(origin.url("/u/liar"))
     assert await remote.pool.fetchval("SELECT count(*) FROM actors WHERE NOT local") == 0
+
+
+async def test_nodeinfo_of_the_wrong_shape_is_unknown_software(origin, remote) -> None:
+    domain = f"127.0.0.1:{origin.port}"
+    origin.route(
+        "/.well-known/nodeinfo",
+        Reply.json(
+            {
+                "links": [
+                    {
+                        "rel": "http://nodeinfo.diaspora.software/ns/schema/2.1",
+                        "href": origin.url("/ni"),
+                    }
+                ]
+            },
+            "application/json",
+        ),
+    )
+    origin.route("/ni", Reply.json({"software": ["lemmy"]}, "application/json"))
+    assert await remote.software_of(domain) is None
+
+
+@pytest.mark.parametrize(
+    "uri", ["http://a@127.0.0.1/u/x", "data:,x", "http://[::1", "", "https://a.example:0/u"]
+)
+async def test_actor_ids_we_do_not_accept_are_not_fetched(origin, remote, uri) -> None:
+    with pytest.raises(InvalidActor):
+        await remote.get_actor(uri)
+    assert await remote.lookup_key(uri + "#main-key", False) is None
+    assert origin.received == []

@@ -9,7 +9,13 @@ import pytest
 from federation.addresses import parse_networks
 from federation.errors import InvalidHandle, ResolutionError
 from federation.fetch import Fetcher, FetchSettings
-from federation.nodeinfo import Software, fetch_software, find_application_actor, pick_nodeinfo_link
+from federation.nodeinfo import (
+    Software,
+    fetch_software,
+    find_application_actor,
+    parse_software,
+    pick_nodeinfo_link,
+)
 from federation.webfinger import find_actor_link, parse_handle, resolve_handle, webfinger_url
 
 from .loopback import LoopbackServer, Received, Reply
@@ -165,3 +171,34 @@ async def test_fetch_software_without_name(server: LoopbackServer, fetcher: Fetc
     server.route("/ni/2.1", Reply.json({"software": {}}, "application/json"))
     with pytest.raises(ResolutionError, match=r"software\.name"):
         await fetch_software(fetcher, server.base_url)
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        [{"rel": "self", "type": "application/activity+json", "href": "http://a@b.example/u"}],
+        [{"rel": "self", "type": "application/activity+json", "href": "data:,x"}],
+        [{"rel": "self", "type": ["application/activity+json"], "href": "https://b.example/u"}],
+        [{"rel": "self", "type": 5, "href": "https://b.example/u"}],
+        [{"rel": "self", "type": "application/activity+json", "href": {"id": "x"}}],
+        [None, 5, "x", []],
+        {"rel": "self"},
+    ],
+)
+def test_a_jrd_of_the_wrong_shape_names_no_actor(links: object) -> None:
+    assert find_actor_link({"links": links}) is None
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {},
+        {"software": "x"},
+        {"software": {"name": 5}},
+        {"software": {"name": ""}},
+        {"software": []},
+    ],
+)
+def test_nodeinfo_of_the_wrong_shape_is_a_resolution_error(document: dict[str, object]) -> None:
+    with pytest.raises(ResolutionError):
+        parse_software(document)

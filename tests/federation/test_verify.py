@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from federation.cavage import sign_headers
-from federation.errors import Unavailable
+from federation.errors import (
+    InvalidKey,
+    RefusedURL,
+    Unavailable,
+    UnownedKey,
+    VocabularyError,
+)
 from federation.keys import load_private_key, load_public_key
 from federation.reasons import Reason
 from federation.rfc9421 import sign_rfc9421
@@ -135,3 +143,22 @@ async def test_unusable_pem_is_key_not_found(rsa_pair: tuple[str, str]) -> None:
     lookup = Lookup(PublicKeyInfo(KEY_ID, OWNER, "garbage"))
     result = await verify_with_lookup("POST", URL, cavage_headers(rsa_pair[0]), BODY, lookup, NOW)
     assert result.reason is Reason.KEY_NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (UnownedKey("not listed", url=OWNER), Reason.KEY_NOT_OWNED),
+        (RefusedURL("redirect to data:", url=OWNER), Reason.KEY_UNAVAILABLE),
+        (VocabularyError("not an actor"), Reason.KEY_NOT_FOUND),
+        (InvalidKey("unreadable public key"), Reason.KEY_NOT_FOUND),
+    ],
+)
+async def test_whatever_a_lookup_raises_is_a_reason(
+    rsa_pair: tuple[str, str], error: Exception, reason: Reason
+) -> None:
+    result = await verify_with_lookup(
+        "POST", URL, cavage_headers(rsa_pair[0]), BODY, Lookup(error), NOW
+    )
+    assert (result.ok, result.reason) == (False, reason)
+    assert result.detail

@@ -1,5 +1,7 @@
 """Instance policy: domain rules in PostgreSQL, one question for every layer."""
 
+import asyncio
+
 import asyncpg
 import pytest
 
@@ -12,6 +14,7 @@ from community.policy import (
     normalize_domain,
     remove_domain_rule,
 )
+from community.storage.database import create_pool
 
 
 @pytest.mark.parametrize(
@@ -81,15 +84,40 @@ async def test_an_unreadable_host_is_not_allowed(conn: asyncpg.Connection) -> No
     assert not await DomainPolicy().is_domain_allowed(conn, "not a host")
 
 
-async def test_rules_are_cached_for_the_ttl_only(conn: asyncpg.Connection) -> None:
-    now = [100.0]
-    policy = DomainPolicy("blocklist", ttl_seconds=10, clock=lambda: now[0])
-    assert await policy.is_domain_allowed(conn, "late.example")
-    await add_domain_rule(conn, "late.example", "block")
-    now[0] += 9
-    assert await policy.is_domain_allowed(conn, "late.example"), "still cached"
-    now[0] += 1
-    assert not await policy.is_domain_allowed(conn, "late.example")
-    await remove_domain_rule(conn, "late.example", "block")
-    policy.forget()
-    assert await policy.is_domain_allowed(conn, "late.example")
+async def test_a_rule_applies_at_once_in_every_process(
+    conn: asyncpg.Connection, database_url: str
+) -> None:
+    pool = await create_pool(database_url, max_size=3)
+    try:
+        # two processes' policies, both with the rules already loaded
+        first, second = DomainPolicy("blocklist"), DomainPolicy("blocklist")
+        assert await first.allows(pool, "late.example")
+        assert await second.is_domain_allowed(conn, "late.example")
+        await add_domain_rule(conn, "late.example", "block")  # as the CLI does, elsewhere
+        assert not await first.allows(pool, "late.example")
+        assert not await second.is_domain_allowed(conn, "late.example")
+        await remove_domain_rule(conn, "late.example", "block")
+        assert await first.allows(pool, "sub.late.example")
+        # many decisions at once share version reads, and all see the rule committed before
+        await add_domain_rule(conn, "late.example", "block")
+        answers = await asyncio.gather(*(first.allows(pool, "late.example") for _ in range(50)))
+        assert not any(answers)
+    finally:
+        await pool.close()
+
+
+async def test_any_change_to_the_rules_moves_the_version(conn: asyncpg.Connection) -> None:
+    async def version() -> int:
+        return int(await conn.fetchval("SELECT version FROM domain_rules_version"))
+
+    seen = [await version()]
+    await add_domain_rule(conn, "a.example", "block")
+    seen.append(await version())
+    await conn.execute("UPDATE domain_rules SET reason = 'x'")
+    seen.append(await version())
+    await conn.execute("DELETE FROM domain_rules")
+    seen.append(await version())
+    await add_domain_rule(conn, "a.example", "block")
+    await conn.execute("TRUNCATE domain_rules")
+    seen.append(await version())
+    assert seen == sorted(set(seen)), "every change moves it forward"
