@@ -119,14 +119,27 @@ def actor_row_values(doc: ActorDocument, uri: str) -> list[Any]:
     aliases = doc.also_known_as
     aliases = [aliases] if isinstance(aliases, str) else list(aliases or [])
     return [
-        uri, actor_type, username[:100], authority_of(uri), (doc.name or "")[:200],
-        sanitize_html(doc.summary or ""), _url_or_none(id_of(doc.url) if doc.url else None),
-        _url_or_none(_image_url(icon)), urls["inbox"], urls["sharedInbox"], urls["outbox"],
-        urls["followers"], urls["following"], urls["featured"],
+        uri,
+        actor_type,
+        username[:100],
+        authority_of(uri),
+        (doc.name or "")[:200],
+        sanitize_html(doc.summary or ""),
+        _url_or_none(id_of(doc.url) if doc.url else None),
+        _url_or_none(_image_url(icon)),
+        urls["inbox"],
+        urls["sharedInbox"],
+        urls["outbox"],
+        urls["followers"],
+        urls["following"],
+        urls["featured"],
         urls["moderators"] if actor_type == "Group" else None,
-        bool(doc.manually_approves_followers), doc.discoverable is not False,
+        bool(doc.manually_approves_followers),
+        doc.discoverable is not False,
         "moderators" if restricted else "members",
-        doc.raw_json, _url_or_none(doc.moved_to), [a for a in aliases if is_valid_url(a)],
+        doc.raw_json,
+        _url_or_none(doc.moved_to),
+        [a for a in aliases if is_valid_url(a)],
     ]
 
 

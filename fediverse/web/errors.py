@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import asyncpg
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -34,6 +35,12 @@ async def _invalid(request: Request, exc: Exception) -> Response:
     return error_response(400, str(exc))
 
 
+async def _unstorable_text(request: Request, exc: Exception) -> Response:
+    # PostgreSQL stores no NUL character (and nothing outside the database encoding); text that
+    # reaches a query with one is the client's error, not ours
+    return error_response(400, "the request holds a character that cannot be stored (NUL)")
+
+
 async def _not_acceptable(request: Request, exc: Exception) -> Response:
     return error_response(406, str(exc))
 
@@ -50,5 +57,7 @@ EXCEPTION_HANDLERS: dict[int | type[Exception], ExceptionHandler] = {
     NotFoundError: _not_found,
     InvalidInput: _invalid,
     NotAcceptable: _not_acceptable,
+    asyncpg.CharacterNotInRepertoireError: _unstorable_text,
+    asyncpg.UntranslatableCharacterError: _unstorable_text,
     Exception: _unexpected,
 }

@@ -313,3 +313,11 @@ async def test_a_locked_person_answers_follow_requests(
     assert rel.json()[0]["following"] is True
     again = await client.post(f"/api/v1/follow_requests/{bob_id}/reject", headers=town.alice)
     assert again.status_code == 404
+
+
+async def test_a_nul_character_in_parameters_is_a_400_not_a_500(client, town) -> None:
+    headers = town.alice
+    search = await client.get("/api/v2/search", params={"q": "ga\x00rden"}, headers=headers)
+    assert search.status_code == 400
+    post = await client.post("/api/v1/statuses", json={"status": "a\x00b"}, headers=headers)
+    assert post.status_code in (400, 422)
