@@ -216,6 +216,6 @@ async def _voted_any(conn: Conn, poll: Poll, voter_id: int, choices: Sequence[in
     return bool(await conn.fetchval(Q["has_voted_for"], poll.post_id, voter_id, list(choices)))
 
 
-async def voter_ids(conn: Conn, post_id: int) -> list[int]:
-    """Who voted on a poll (each once), to tell them the new counts."""
-    return [r["voter_id"] for r in await conn.fetch(Q["poll_voters"], post_id)]
+async def interested_ids(conn: Conn, post_id: int) -> list[int]:
+    """Who voted on a poll or shared it (each once): they hear of its new counts."""
+    return [r["actor_id"] for r in await conn.fetch(Q["poll_voters"], post_id)]

@@ -58,4 +58,7 @@ WHERE p.post_id = $1
 DELETE FROM poll_votes WHERE post_id = $1
 
 -- name: poll_voters
-SELECT DISTINCT voter_id FROM poll_votes WHERE post_id = $1
+-- Who voted on a poll, each once (their actor ids), and who shared the post.
+SELECT voter_id AS actor_id FROM poll_votes WHERE post_id = $1
+UNION
+SELECT group_id FROM group_shares WHERE post_id = $1

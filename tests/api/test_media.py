@@ -62,7 +62,8 @@ async def test_an_upload_is_cleaned_described_and_served_as_a_picture(
     media = answer.json()
     assert media["type"] == "image"
     assert media["description"] == "A fractal"
-    assert media["blurhash"] and len(media["blurhash"]) >= 6
+    assert media["blurhash"]
+    assert len(media["blurhash"]) >= 6
     # the EXIF orientation (rotate 90°) is applied to the pixels, then dropped with the rest
     assert media["meta"]["original"] == {
         "width": 480,
