@@ -28,16 +28,25 @@ VISIBILITY = {"followers": "private"}  # our word → Mastodon's
 
 
 async def edit(
-    conn: Conn, urls: Urls, author: Actor, post: Post, text: str, comp: Composition
+    conn: Conn,
+    urls: Urls,
+    author: Actor,
+    post: Post,
+    text: str,
+    comp: Composition,
+    *,
+    group: Actor | None = None,
 ) -> Post:
-    """``post`` as ``author`` rewrote it; its attachments become ``comp.media``."""
+    """``post`` as ``author`` rewrote it; its attachments become ``comp.media``. The post's
+    group hears of it (else ``group``, one the new text mentions, as a new post would go)."""
     if post.author_id != author.id or post.deleted_at is not None:
         raise InvalidInput("only the author may edit a post")
     if comp.poll is not None:
         raise InvalidInput("a poll's options cannot be edited here")
     check_text(text, comp)
     async with conn.transaction():
-        group = await find_actor_by_id(conn, post.group_id) if post.group_id else None
+        if post.group_id is not None:
+            group = await find_actor_by_id(conn, post.group_id)
         parent = await find_post(conn, post.in_reply_to_uri) if post.in_reply_to_uri else None
         parent_author = await find_actor_by_id(conn, parent.author_id) if parent else None
         note = build_note(

@@ -18,7 +18,14 @@ from starlette.routing import Route
 from community.actors import Actor
 from community.edits import Version, history
 from community.errors import InvalidInput
-from community.media import describe, find_own_media, media_by_ids, media_of_posts, parse_focus
+from community.media import (
+    Media,
+    describe,
+    find_own_media,
+    media_by_ids,
+    media_of_posts,
+    parse_focus,
+)
 from community.posts import Post
 from community.statuses import load_accounts
 from community.storage.database import Conn
@@ -43,16 +50,17 @@ async def update(request: Request) -> Response:
             raise ApiError(403, NOT_ALLOWED)
         await _describe_media(conn, caller.person, post, params)
         carried = (await media_of_posts(conn, [post.id])).get(post.id, [])
-        text, composition, _ = await read_composition(
+        text, composition, group = await read_composition(
             request,
             conn,
             caller.person,
             params,
             visibility=visibility_of(post),
             media=tuple(carried),
+            language=post.language,
         )
         try:
-            await edit(conn, ctx.urls, caller.person, post, text, composition)
+            await edit(conn, ctx.urls, caller.person, post, text, composition, group=group)
         except InvalidInput as exc:
             raise invalid(str(exc)) from None
         rendered = await render_posts(request, conn, [post.id], caller.actor)
@@ -98,12 +106,25 @@ async def edits(request: Request) -> Response:
                 "created_at": iso(v.created_at),
                 "account": account,
                 "poll": _poll_options(v.raw),
-                "media_attachments": [render_media(media[i]) for i in v.media_ids if i in media],
+                "media_attachments": _media_then(v, media),
                 "emojis": [],
             }
             for v in versions
         ]
     )
+
+
+def _media_then(version: Version, media: dict[int, Media]) -> list[JSON]:
+    """The version's attachments with the descriptions they had then (as its note says)."""
+    documents = version.raw.get("attachment")
+    names = [d.get("name") if isinstance(d, dict) else None for d in documents or []]
+    rendered = []
+    for position, media_id in enumerate(i for i in version.media_ids if i in media):
+        shown = render_media(media[media_id])
+        then = names[position] if position < len(names) else None
+        shown["description"] = then if isinstance(then, str) else shown["description"]
+        rendered.append(shown)
+    return rendered
 
 
 def _content(version: Version) -> str:

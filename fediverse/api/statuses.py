@@ -80,15 +80,17 @@ async def read_composition(
     *,
     visibility: str | None = None,
     media: tuple[Media, ...] = (),
+    language: str | None = None,
 ) -> tuple[str, Composition, Actor | None]:
     """(text, composition, the group it is posted into) of a status being written or edited;
-    ``visibility`` and ``media`` are an edited post's own, kept unless the edit says else."""
+    ``visibility``, ``media`` and ``language`` are an edited post's own, kept unless the edit
+    says else (the visibility always stays)."""
     chosen = await read_media(conn, person, params)
     carried = media if chosen is None else chosen
     poll = read_poll(params)
     if poll is not None and carried:
         raise invalid("Media attachments cannot be combined with a poll")
-    text, asked, spoiler, language = check_status(params, carries_media=bool(carried))
+    text, asked, spoiler, chosen_language = check_status(params, carries_media=bool(carried))
     mentioned = await resolve_mentions(request, conn, text)
     people = tuple(a for a in mentioned.values() if not a.is_group)
     groups = [a for a in mentioned.values() if a.is_group]
@@ -96,7 +98,7 @@ async def read_composition(
         visibility=visibility or asked,
         spoiler_text=spoiler,
         sensitive=params.flag("sensitive"),
-        language=language,
+        language=chosen_language if "language" in params else language,
         mentions=tuple(groups[1:]) + people,
         hashtags=tuple(compose.hashtags_in(text)),
         content_html=compose.render_text(text, mentioned, context(request).urls),
