@@ -191,6 +191,8 @@ def render_entry(entry: Entry, bundle: Bundle, urls: Urls, viewer_id: int | None
         "in_reply_to_account_id": None,
         "mentions": [],
         "tags": [],
+        "media_attachments": [],
+        "poll": None,
         "replies_count": 0,
         "reblogs_count": 0,
         "favourites_count": 0,
