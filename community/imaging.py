@@ -76,6 +76,9 @@ PNG = Format("PNG", "image/png", "png")
 GIF = Format("GIF", "image/gif", "gif")
 WEBP = Format("WEBP", "image/webp", "webp")
 FORMATS = (JPEG, PNG, GIF, WEBP)
+# A JPEG's further pictures (MPO: Ultra HDR gain maps, depth maps, stereo pairs) are no
+# animation: the first picture is the photo, the rest is dropped with the metadata.
+ANIMATED = (GIF, WEBP)
 MEDIA_TYPES = frozenset(f.media_type for f in FORMATS)
 
 
@@ -140,8 +143,9 @@ def process(data: bytes, limits: Limits) -> Processed:
         raise ImageRefused("polyglot", f"the image also holds {found}")
     try:
         with Image.open(io.BytesIO(data), formats=[fmt.name]) as image:
-            check_pixels(image, limits.max_pixels)
-            return _made(image, fmt)
+            animated = fmt in ANIMATED and getattr(image, "is_animated", False)
+            check_pixels(image, limits.max_pixels, animated=animated)
+            return _made(image, fmt, animated=animated)
     except ImageRefused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -152,10 +156,10 @@ def process(data: bytes, limits: Limits) -> Processed:
         raise ImageRefused("unreadable", f"the file is not a readable {fmt.name} image") from None
 
 
-def check_pixels(image: Image.Image, max_pixels: int) -> None:
+def check_pixels(image: Image.Image, max_pixels: int, *, animated: bool) -> None:
     """Refuse, from the header alone, an image (all its frames) over ``max_pixels``."""
     width, height = image.size
-    frames = getattr(image, "n_frames", 1)
+    frames = getattr(image, "n_frames", 1) if animated else 1
     if width * height * frames > max_pixels:
         raise ImageRefused(
             "too_many_pixels",
@@ -163,8 +167,8 @@ def check_pixels(image: Image.Image, max_pixels: int) -> None:
         )
 
 
-def _made(image: Image.Image, fmt: Format) -> Processed:
-    if getattr(image, "is_animated", False):
+def _made(image: Image.Image, fmt: Format, *, animated: bool) -> Processed:
+    if animated:
         original = _reencode_animation(image, fmt)
         image.seek(0)
         first = image.convert("RGBA")

@@ -58,6 +58,14 @@ def webp() -> bytes:
     return out.getvalue()
 
 
+def jpeg_with_second_picture() -> bytes:
+    """A JPEG carrying a second picture (MPO: how Ultra HDR gain maps and depth maps ride)."""
+    photo = Image.new("RGB", (400, 300), (200, 10, 10))
+    out = io.BytesIO()
+    photo.save(out, "MPO", save_all=True, append_images=[Image.new("RGB", (100, 75))])
+    return out.getvalue()
+
+
 def gif_with_html() -> bytes:
     """A GIF that a browser sniffing it would also run as a page (GIF/HTML polyglot)."""
     return gif() + b"<html><body><script>alert(document.cookie)</script></body></html>"

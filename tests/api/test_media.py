@@ -102,6 +102,7 @@ async def test_an_upload_is_cleaned_described_and_served_as_a_picture(
     ("make", "content_type"),
     [
         (images.png, "image/png"),
+        (images.jpeg_with_second_picture, "image/jpeg"),
         (images.webp, "image/webp"),
         (lambda: images.gif(1), "image/gif"),
     ],
