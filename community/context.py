@@ -1,9 +1,9 @@
 """The long-lived resources of one process, opened at start-up and handed down.
 
 :func:`open_context` builds everything a process that federates needs, in one place: the
-instance policy (domain rules), the fetcher signed by the instance actor, and the store of
-remote actors. Web servers, workers and the CLI all call it; :meth:`AppContext.aclose` closes
-what it opened (the pool belongs to the caller).
+instance policy (domain rules), the fetcher signed by the instance actor, the store of
+remote actors, and the media store. Web servers, workers and the CLI all call it;
+:meth:`AppContext.aclose` closes what it opened (the pool belongs to the caller).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import asyncpg
 
 from community import __version__
 from community.actors import ensure_instance_actor, get_local_key
+from community.mediastore import MediaStore, open_media_store
 from community.policy import DomainPolicy
 from community.remote import RemoteActors
 from community.settings import Settings
@@ -33,6 +34,8 @@ class AppContext:
     #: fetches and caches actors of other servers (signed by the instance actor)
     remote: RemoteActors
     is_domain_allowed: DomainCheck
+    #: where uploads are kept (the data directory, or an S3-compatible bucket)
+    media: MediaStore
 
     async def aclose(self) -> None:
         """Close the fetcher's connections (the pool is closed by whoever opened it)."""
@@ -59,4 +62,5 @@ async def open_context(settings: Settings, urls: Urls, pool: asyncpg.Pool) -> Ap
         host_filter=is_domain_allowed,
     )
     remote = RemoteActors(pool, fetcher, urls, scheme=settings.scheme)
-    return AppContext(settings, urls, pool, remote, is_domain_allowed)
+    media = open_media_store(settings, urls)
+    return AppContext(settings, urls, pool, remote, is_domain_allowed, media)

@@ -12,10 +12,12 @@ import orjson
 
 from community.actors import Actor
 from community.html import html_to_text, sanitize_html, text_to_html
+from community.media import link_remote
+from community.polls import refresh_poll, store_poll
 from community.storage.database import Conn
 from community.storage.queries import load_queries
 from community.storage.rows import Row, fetch_row
-from federation.vocabulary import parse_object
+from federation.vocabulary import Question, parse_object
 from federation.vocabulary.base import ASObject, id_of, ids_of
 from federation.vocabulary.constants import is_public
 
@@ -143,6 +145,7 @@ async def store_post(
         stored = await find_post(conn, obj.id)
         assert stored is not None
         return stored, False
+    await _store_extras(conn, post, obj)
     if parent_uri is None:
         await conn.execute(Q["set_own_root"], post.id)
         own = await find_post_by_id(conn, post.id)
@@ -188,9 +191,47 @@ def _post_values(
     ]
 
 
+async def _store_extras(conn: Conn, post: Post, obj: ASObject) -> None:
+    """What a new post carries besides its text: a poll; from elsewhere, its attachments
+    (ours are attached by the member's action)."""
+    if not post.local:
+        await link_remote(conn, post.id, post.author_id, post.raw)
+    if isinstance(obj, Question):
+        await store_poll(conn, post.id, obj, local=post.local)
+
+
+def edited_parts(raw: dict[str, Any]) -> tuple[Any, ...]:
+    """What makes a new version of a post (Mastodon's ``significant_changes?``): the text,
+    warning, title, attachments and poll options; new poll counts alone are no edit."""
+    poll = [
+        (o.get("name"), o.get("content")) if isinstance(o, dict) else o
+        for o in _listed(raw.get("oneOf")) + _listed(raw.get("anyOf"))
+    ]
+    return (
+        raw.get("content"),
+        raw.get("contentMap"),
+        raw.get("summary"),
+        raw.get("sensitive"),
+        raw.get("name"),
+        _listed(raw.get("attachment")),
+        poll,
+    )
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
 async def update_post(conn: Conn, post: Post, data: dict[str, Any]) -> Post | None:
+    """The post as its author changed it. An edit keeps the version it replaces (the post's
+    history, :mod:`community.edits`); the same version again changes nothing."""
+    if data == post.raw:
+        return post  # the local path hears our own edit once more
     obj = parse_object(data)
     content = content_of(obj)
+    edited = edited_parts(data) != edited_parts(post.raw)
+    if edited:
+        await conn.execute(Q["insert_post_edit"], post.id)
     record = await conn.fetchrow(
         Q["update_post_content"],
         post.id,
@@ -199,8 +240,16 @@ async def update_post(conn: Conn, post: Post, data: dict[str, Any]) -> Post | No
         obj.summary or None,
         bool(obj.sensitive),
         data,
+        edited,
+        parse_datetime(obj.updated) if edited else None,
     )
-    return None if record is None else Post.from_record(record)
+    if record is None:
+        return None
+    if edited and not post.local:
+        await link_remote(conn, post.id, post.author_id, data)
+    if isinstance(obj, Question):
+        await refresh_poll(conn, post.id, obj)
+    return Post.from_record(record)
 
 
 async def delete_post(conn: Conn, post: Post, deleted_by: str) -> Post | None:

@@ -26,6 +26,19 @@ ACTOR_CONTEXT: list[Any] = [
     },
 ]
 
+# Mastodon's extension terms that posts with attachments and polls carry
+# (``app/lib/activitypub/adapter.rb`` of mastodon/mastodon).
+NOTE_CONTEXT: list[Any] = [
+    AS_CONTEXT,
+    {
+        "sensitive": "as:sensitive",
+        "toot": "http://joinmastodon.org/ns#",
+        "blurhash": "toot:blurhash",
+        "focalPoint": {"@container": "@list", "@id": "toot:focalPoint"},
+        "votersCount": "toot:votersCount",
+    },
+]
+
 
 def iso(moment: datetime) -> str:
     """RFC 3339 in UTC with a Z, as every implementation parses it."""

@@ -31,6 +31,7 @@ _HOST_RE = re.compile(
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Environment = Literal["development", "production"]
 FederationMode = Literal["blocklist", "allowlist"]
+MediaStorage = Literal["local", "s3"]
 
 
 class SettingsError(Exception):
@@ -185,8 +186,46 @@ class Settings(BaseSettings):
         default="blocklist",
         description="blocklist: federate with all but blocked domains; allowlist: only allowed.",
     )
+    media_max_bytes: int = Field(
+        default=16_777_216, ge=1024, description="Largest image upload accepted, in bytes."
+    )
+    # Mastodon's MAX_MATRIX_LIMIT by default; at most Pillow's own MAX_IMAGE_PIXELS guard
+    media_max_pixels: int = Field(
+        default=33_177_600,
+        ge=1,
+        le=89_478_485,
+        description="Largest image (width × height) decoded: the guard against image bombs.",
+    )
+    media_storage: MediaStorage = Field(
+        default="local", description="Where uploads are kept: local disk or S3-compatible."
+    )
+    media_s3_bucket: str | None = Field(default=None, description="The S3 bucket of uploads.")
+    media_s3_endpoint: str | None = Field(
+        default=None, description="S3-compatible endpoint URL (unset: AWS)."
+    )
+    media_s3_region: str | None = Field(default=None, description="The bucket's region.")
+    media_s3_access_key_id: str | None = Field(default=None, description="S3 access key id.")
+    media_s3_secret_access_key: SecretStr | None = Field(
+        default=None, description="S3 secret access key."
+    )
+    media_public_url: str | None = Field(
+        default=None,
+        description="Base URL the stored files are served from (a CDN); unset: /media/ here.",
+    )
 
-    @field_validator("domain", "database_url", "metrics_token", "metrics_port", mode="before")
+    @field_validator(
+        "domain",
+        "database_url",
+        "metrics_token",
+        "metrics_port",
+        "media_s3_bucket",
+        "media_s3_endpoint",
+        "media_s3_region",
+        "media_s3_access_key_id",
+        "media_s3_secret_access_key",
+        "media_public_url",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -225,6 +264,21 @@ class Settings(BaseSettings):
     def _check_data_dir(self) -> Settings:
         if self.data_dir.exists() and not self.data_dir.is_dir():
             raise ValueError(f"FEDIVERSE_DATA_DIR {self.data_dir} exists and is not a directory")
+        return self
+
+    @field_validator("media_s3_endpoint", "media_public_url")
+    @classmethod
+    def _check_base_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http:// or https:// URL")
+        return None if value is None else value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _check_media_storage(self) -> Settings:
+        if self.media_storage == "s3" and self.media_s3_bucket is None:
+            raise ValueError(
+                "FEDIVERSE_MEDIA_STORAGE is s3 but FEDIVERSE_MEDIA_S3_BUCKET is not set"
+            )
         return self
 
     @model_validator(mode="after")

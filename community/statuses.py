@@ -13,7 +13,9 @@ from datetime import datetime
 import asyncpg
 
 from community.actors import Actor
+from community.media import Media, media_of_posts
 from community.membership import find_follow
+from community.polls import PollView, polls_of_posts
 from community.posts import Post
 from community.storage.database import Conn
 from community.storage.queries import load_queries
@@ -92,6 +94,8 @@ class Bundle:
     posts: dict[int, PostView] = field(default_factory=dict)
     accounts: dict[int, AccountView] = field(default_factory=dict)
     ids_by_uri: dict[str, int] = field(default_factory=dict)
+    media: dict[int, list[Media]] = field(default_factory=dict)
+    polls: dict[int, PollView] = field(default_factory=dict)
 
 
 def _entries(rows: Iterable[asyncpg.Record]) -> list[Entry]:
@@ -174,6 +178,8 @@ async def load_bundle(
         bundle.ids_by_uri[record["uri"]] = record["id"]
         wanted.add(record["id"])
     bundle.accounts.update(await load_accounts(conn, wanted))
+    bundle.media = await media_of_posts(conn, list(bundle.posts))
+    bundle.polls = await polls_of_posts(conn, list(bundle.posts), viewer_id)
     return bundle
 
 

@@ -13,7 +13,9 @@ from typing import Any
 
 from community.actors import Actor, find_actor_by_id
 from community.errors import InvalidInput
+from community.media import attach
 from community.membership import find_follow, record_follow, remove_follow
+from community.polls import set_hide_totals
 from community.posts import Post, delete_post, find_post, store_post
 from community.storage.database import Conn
 from community.urls import Urls
@@ -56,9 +58,11 @@ async def unfollow(conn: Conn, urls: Urls, person: Actor, target: Actor) -> None
         await send(conn, person, Outgoing.of(undo), Audience(actors=(target,), listed=False))
 
 
-def _check_text(text: str) -> None:
-    if not text.strip():
+def check_text(text: str, comp: Composition | None = None) -> None:
+    if not text.strip() and not (comp is not None and comp.media):
         raise InvalidInput("a post needs some text")
+    if comp is not None and comp.media and comp.poll is not None:
+        raise InvalidInput("a post with a poll cannot carry attachments")
     if len(text) > MAX_POST_LENGTH:
         raise InvalidInput(f"a post may be at most {MAX_POST_LENGTH} characters")
 
@@ -79,8 +83,8 @@ async def publish(
     The post is stored here, unattached to a local group: the group's ``Create`` handler
     attaches it once its rules allow (the local path, :mod:`outbox.send`).
     """
-    _check_text(text)
     comp = composition or Composition()
+    check_text(text, comp)
     async with conn.transaction():
         parent, parent_author, group = await _thread_of(conn, in_reply_to, group)
         note = build_note(
@@ -95,6 +99,7 @@ async def publish(
         )
         remote_group = group if group is not None and not group.local else None
         post, _ = await store_post(conn, note, author, remote_group, local=True)
+        await _carry(conn, post, author, comp)
         recipients = tuple(a for a in (group, parent_author, *comp.mentions) if a is not None)
         audience = Audience(
             actors=recipients,
@@ -103,6 +108,14 @@ async def publish(
         )
         await send(conn, author, Outgoing.of(build_create(urls, author, note)), audience)
     return post
+
+
+async def _carry(conn: Conn, post: Post, author: Actor, comp: Composition) -> None:
+    """What the note carries besides its text: its uploads, and its poll's own setting."""
+    if comp.media:
+        await attach(conn, post.id, author, comp.media)
+    if comp.poll is not None and comp.poll.hide_totals:
+        await set_hide_totals(conn, post.id, True)
 
 
 async def _thread_of(

@@ -18,10 +18,21 @@ SELECT * FROM posts WHERE uri = $1
 SELECT * FROM posts WHERE id = $1
 
 -- name: update_post_content
+-- $7: an edit (a new version: ``updated`` becomes $8); else new poll counts alone
 UPDATE posts SET title = $2, content_html = $3, summary = $4, sensitive = $5, raw = $6,
-                 updated = now()
+                 updated = CASE WHEN $7 THEN coalesce($8, now()) ELSE updated END
 WHERE id = $1 AND deleted_at IS NULL
 RETURNING *
+
+-- name: insert_post_edit
+-- The version an edit replaces, with the attachments it had, since when it stood.
+INSERT INTO post_edits (post_id, title, content_html, summary, sensitive, raw, media_ids,
+                        created_at)
+SELECT p.id, p.title, p.content_html, p.summary, p.sensitive, p.raw,
+       coalesce((SELECT array_agg(m.id ORDER BY m.position, m.id) FROM media_attachments m
+                 WHERE m.post_id = p.id), '{}'),
+       coalesce(p.updated, p.published)
+FROM posts p WHERE p.id = $1
 
 -- name: mark_post_deleted
 UPDATE posts SET deleted_at = now(), content_html = '', title = '', summary = NULL

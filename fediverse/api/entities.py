@@ -20,6 +20,7 @@ from community.html import html_to_text
 from community.notifications import Notification
 from community.statuses import AccountView, Bundle, Entry, PostView, hashtags_of, mention_uris
 from community.urls import Urls
+from fediverse.api.attachments import render_media, render_poll
 
 JSON = dict[str, Any]
 VISIBILITY = {"followers": "private"}  # our word → Mastodon's
@@ -144,12 +145,12 @@ def render_post(view: PostView, bundle: Bundle, urls: Urls, viewer_id: int | Non
         "reblog": None,
         "application": None,
         "account": render_account(author, urls),
-        "media_attachments": [],
+        "media_attachments": [render_media(m) for m in bundle.media.get(post.id, [])],
         "mentions": _mentions(view, bundle),
         "tags": [{"name": t, "url": urls.tag_url(t)} for t in hashtags_of(post.raw)],
         "emojis": [],
         "card": None,
-        "poll": None,
+        "poll": _poll(view, bundle, viewer_id),
     }
     if viewer_id is not None:
         status.update(
@@ -162,6 +163,11 @@ def render_post(view: PostView, bundle: Bundle, urls: Urls, viewer_id: int | Non
         if post.author_id == viewer_id:
             status["pinned"] = False
     return status
+
+
+def _poll(view: PostView, bundle: Bundle, viewer_id: int | None) -> JSON | None:
+    poll = bundle.polls.get(view.post.id)
+    return None if poll is None else render_poll(poll, viewer_id, view.post.author_id)
 
 
 def render_entry(entry: Entry, bundle: Bundle, urls: Urls, viewer_id: int | None) -> JSON | None:
@@ -185,6 +191,8 @@ def render_entry(entry: Entry, bundle: Bundle, urls: Urls, viewer_id: int | None
         "in_reply_to_account_id": None,
         "mentions": [],
         "tags": [],
+        "media_attachments": [],
+        "poll": None,
         "replies_count": 0,
         "reblogs_count": 0,
         "favourites_count": 0,

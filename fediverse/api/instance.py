@@ -9,6 +9,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from community.context import AppContext
+from community.imaging import MEDIA_TYPES
+from community.media import MAX_ATTACHMENTS
+from community.polls import MAX_EXPIRATION, MAX_OPTION_CHARACTERS, MAX_OPTIONS, MIN_EXPIRATION
+from community.settings import Settings
 from community.usage import Usage, read_usage
 from fediverse import __version__
 from fediverse.api.common import answer
@@ -20,28 +24,28 @@ from outbox.actions import MAX_POST_LENGTH
 MASTODON_VERSION = f"4.3.0 (compatible; fediverse {__version__})"
 
 
-def configuration() -> JSON:
+def configuration(settings: Settings) -> JSON:
     return {
         "urls": {"streaming": None, "status": None},
         "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 0},
         "statuses": {
             "max_characters": MAX_POST_LENGTH,
-            "max_media_attachments": 0,
+            "max_media_attachments": MAX_ATTACHMENTS,
             "characters_reserved_per_url": 23,
         },
         "media_attachments": {
-            "supported_mime_types": [],
-            "image_size_limit": 0,
-            "image_matrix_limit": 0,
+            "supported_mime_types": sorted(MEDIA_TYPES),
+            "image_size_limit": settings.media_max_bytes,
+            "image_matrix_limit": settings.media_max_pixels,
             "video_size_limit": 0,
             "video_frame_rate_limit": 0,
             "video_matrix_limit": 0,
         },
         "polls": {
-            "max_options": 0,
-            "max_characters_per_option": 0,
-            "min_expiration": 0,
-            "max_expiration": 0,
+            "max_options": MAX_OPTIONS,
+            "max_characters_per_option": MAX_OPTION_CHARACTERS,
+            "min_expiration": MIN_EXPIRATION,
+            "max_expiration": MAX_EXPIRATION,
         },
         "translation": {"enabled": False},
     }
@@ -60,7 +64,7 @@ def render_instance_v2(ctx: AppContext, usage: Usage) -> JSON:
         "thumbnail": {"url": default_header_url(ctx.urls)},
         "icon": [],
         "languages": ["en"],
-        "configuration": {**configuration(), "vapid": {"public_key": ""}},
+        "configuration": {**configuration(settings), "vapid": {"public_key": ""}},
         "registrations": {
             "enabled": mode != "closed",
             "approval_required": mode == "approval",
@@ -96,7 +100,7 @@ def render_instance_v1(ctx: AppContext, usage: Usage) -> JSON:
         "registrations": mode != "closed",
         "approval_required": mode == "approval",
         "invites_enabled": False,
-        "configuration": configuration(),
+        "configuration": configuration(settings),
         "contact_account": None,
         "rules": [],
     }

@@ -1,5 +1,6 @@
-"""``/api/v1/statuses/…``: post, show, delete, thread context, favourite, reblog
-(docs.joinmastodon.org/methods/statuses). A status that mentions a group is posted into it."""
+"""``/api/v1/statuses/…``: post (with attachments or a poll), show, delete, thread context,
+favourite, reblog (docs.joinmastodon.org/methods/statuses). A status that mentions a group is
+posted into it. Edits, their history and a status's source: :mod:`fediverse.api.edits`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from community import compose
 from community.actors import Actor, find_local_actor
 from community.errors import InvalidInput
 from community.html import html_to_text
+from community.media import Media, attachable
+from community.posts import Post
 from community.statuses import Entry, share_entry, thread_of
 from community.storage.database import Conn
 from fediverse.api.auth import optional, require
@@ -25,6 +28,7 @@ from fediverse.api.common import (
 from fediverse.api.common import visible_post as find_visible
 from fediverse.api.errors import NOT_ALLOWED, ApiError, invalid, not_found
 from fediverse.api.params import Params, read_params
+from fediverse.api.polls import read_poll
 from fediverse.web.state import context
 from outbox import actions, reactions
 from outbox.actions import MAX_POST_LENGTH
@@ -35,14 +39,10 @@ REPLY_NOT_FOUND = "The post you are trying to reply to does not appear to exist.
 MAX_SPOILER = 500
 
 
-def check_status(params: Params) -> tuple[str, str, str, str | None]:
+def check_status(params: Params, *, carries_media: bool) -> tuple[str, str, str, str | None]:
     """(text, visibility, spoiler text, language), or Mastodon's 422."""
     text = params.text("status") or ""
-    if params.list("media_ids"):
-        raise invalid("Media attachments are not supported on this server")
-    if params.get("poll") is not None or "poll[options]" in params:
-        raise invalid("Polls are not supported on this server")
-    if not text.strip():
+    if not text.strip() and not carries_media:
         raise invalid("Text can't be blank")
     if len(text) > MAX_POST_LENGTH:
         raise invalid(f"Text character limit of {MAX_POST_LENGTH} exceeded")
@@ -56,6 +56,56 @@ def check_status(params: Params) -> tuple[str, str, str, str | None]:
     if language is not None and not compose.LANGUAGE_RE.match(language):
         raise invalid("Language is not a valid ISO 639 code")
     return text, visibility, spoiler, language
+
+
+async def read_media(conn: Conn, person: Actor, params: Params) -> tuple[Media, ...] | None:
+    """The uploads ``media_ids`` names (the caller's, carried by no other post), or None when
+    the parameter is absent."""
+    if "media_ids" not in params:
+        return None
+    try:
+        ids = [int(i) for i in params.list("media_ids") if i != ""]
+        return tuple(await attachable(conn, person, ids))
+    except ValueError:
+        raise ApiError(400, "media_ids must be integers") from None
+    except InvalidInput as exc:
+        raise invalid(str(exc)) from None
+
+
+async def read_composition(
+    request: Request,
+    conn: Conn,
+    person: Actor,
+    params: Params,
+    *,
+    visibility: str | None = None,
+    media: tuple[Media, ...] = (),
+    language: str | None = None,
+) -> tuple[str, Composition, Actor | None]:
+    """(text, composition, the group it is posted into) of a status being written or edited;
+    ``visibility``, ``media`` and ``language`` are an edited post's own, kept unless the edit
+    says else (the visibility always stays)."""
+    chosen = await read_media(conn, person, params)
+    carried = media if chosen is None else chosen
+    poll = read_poll(params)
+    if poll is not None and carried:
+        raise invalid("Media attachments cannot be combined with a poll")
+    text, asked, spoiler, chosen_language = check_status(params, carries_media=bool(carried))
+    mentioned = await resolve_mentions(request, conn, text)
+    people = tuple(a for a in mentioned.values() if not a.is_group)
+    groups = [a for a in mentioned.values() if a.is_group]
+    composition = Composition(
+        visibility=visibility or asked,
+        spoiler_text=spoiler,
+        sensitive=params.flag("sensitive"),
+        language=chosen_language if "language" in params else language,
+        mentions=tuple(groups[1:]) + people,
+        hashtags=tuple(compose.hashtags_in(text)),
+        content_html=compose.render_text(text, mentioned, context(request).urls),
+        media=carried,
+        poll=poll,
+    )
+    return text, composition, groups[0] if groups else None
 
 
 async def resolve_mentions(request: Request, conn: Conn, text: str) -> dict[str, Actor]:
@@ -76,7 +126,6 @@ async def resolve_mentions(request: Request, conn: Conn, text: str) -> dict[str,
 async def create(request: Request) -> Response:
     caller = await require(request, "write:statuses")
     params = await read_params(request)
-    text, visibility, spoiler, language = check_status(params)
     ctx = context(request)
     async with ctx.pool.acquire() as conn:
         parent_id = params.integer("in_reply_to_id")
@@ -84,25 +133,14 @@ async def create(request: Request) -> Response:
             parent = await find_visible(conn, parent_id, caller.actor) if parent_id else None
         except ApiError:
             raise ApiError(404, REPLY_NOT_FOUND) from None
-        mentioned = await resolve_mentions(request, conn, text)
-        people = tuple(a for a in mentioned.values() if not a.is_group)
-        groups = [a for a in mentioned.values() if a.is_group]
-        composition = Composition(
-            visibility=visibility,
-            spoiler_text=spoiler,
-            sensitive=params.flag("sensitive"),
-            language=language,
-            mentions=tuple(groups[1:]) + people,
-            hashtags=tuple(compose.hashtags_in(text)),
-            content_html=compose.render_text(text, mentioned, ctx.urls),
-        )
+        text, composition, group = await read_composition(request, conn, caller.person, params)
         try:
             post = await actions.publish(
                 conn,
                 ctx.urls,
                 caller.person,
                 text,
-                group=groups[0] if groups else None,
+                group=group,
                 in_reply_to=parent.uri if parent else None,
                 composition=composition,
             )
@@ -139,10 +177,15 @@ async def delete(request: Request) -> Response:
             raise not_found()
         rendered = (await render_posts(request, conn, [post.id], caller.actor))[0]
         await actions.delete(conn, ctx.urls, caller.person, post)
+    rendered["text"] = source_text(post)
+    return answer(rendered)
+
+
+def source_text(post: Post) -> str:
+    """What the author typed (the note's ``source``), else the text of its HTML."""
     source = post.raw.get("source")
     text = source.get("content") if isinstance(source, dict) else None
-    rendered["text"] = text if isinstance(text, str) else html_to_text(post.content_html)
-    return answer(rendered)
+    return text if isinstance(text, str) else html_to_text(post.content_html)
 
 
 async def thread(request: Request) -> Response:

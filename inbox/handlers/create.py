@@ -5,7 +5,8 @@ A post reaches one of our groups when it is addressed to it (``to``, ``cc``, ``a
 mentions it, or replies to a post in its thread. The group checks who may post; an allowed
 post is stored and re-shared (a :class:`~inbox.model.Reshare`, with a boost for a new thread),
 a refused one earns its author a ``Reject``. Posts that reach no group are kept only if they
-concern someone here.
+concern someone here. A vote on one of our polls (a ``Note`` named after an option) is counted
+instead (:mod:`inbox.handlers.polls`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from inbox.handlers.common import (
     local_groups_addressed,
     trusted_object,
 )
+from inbox.handlers.polls import take_vote
 from inbox.model import Done, Ignored, Outcome, Received, Reshare, Several, Transaction, json_of
 from outbox.actions import respond
 
@@ -93,6 +95,9 @@ async def handle(ctx: AppContext, rx: Received, tx: Transaction) -> Outcome:
     object_uri = check_post(obj, rx.actor_uri)
     author = await ensure_actor(ctx, rx.actor_uri)
     conn = await tx.begin()
+    counted = await take_vote(conn, ctx, obj, author)
+    if counted is not None:
+        return counted
     outcome = await store_and_share(conn, ctx, rx, obj, object_uri, author)
     post = await find_post(conn, object_uri)
     if post is not None:

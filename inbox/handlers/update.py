@@ -1,7 +1,9 @@
 """``Update``: an author edits their post, or an actor its profile. Only the author may.
 
 An edit of a post in one of our groups is re-shared to its followers (a
-:class:`~inbox.model.Reshare`).
+:class:`~inbox.model.Reshare`). An edit keeps the version it replaces (the post's history); an
+``Update`` of a ``Question`` that changes only its counts is a poll's new results, not an edit
+(:func:`community.posts.update_post`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 * :mod:`outbox.activities.follows`: ``Follow``, ``Accept``/``Reject``, ``Undo``;
 * :mod:`outbox.activities.posts`: the note and its ``Create``/``Delete``, votes, reblogs, the
   ``Update`` of a profile;
-* :mod:`outbox.activities.announces`: a group's announces, wrapped (FEP-1b12) or a boost.
+* :mod:`outbox.activities.announces`: a group's announces, wrapped (FEP-1b12) or a boost;
+* :mod:`outbox.activities.polls`: a vote (Mastodon's ``Create{Note}``) and the ``Update`` of a
+  post (an edit, or a poll's new counts).
 
 Shapes follow what the receivers check (DESIGN.md §4): ``Accept``/``Reject`` embed what they
 answer; our activities carry both ``to`` and ``cc``; group announces carry ``audience``.
@@ -13,6 +15,7 @@ Sending them is :func:`outbox.send.send`'s business.
 from outbox.activities.announces import build_boost, build_wrap, group_addressing, is_listed
 from outbox.activities.base import new_activity_uri, now_iso
 from outbox.activities.follows import build_follow, build_response, build_undo, stored_activity
+from outbox.activities.polls import build_poll_vote, build_update, with_counts
 from outbox.activities.posts import (
     Composition,
     build_create,
@@ -30,10 +33,12 @@ __all__ = [
     "build_delete",
     "build_follow",
     "build_note",
+    "build_poll_vote",
     "build_profile_update",
     "build_reblog",
     "build_response",
     "build_undo",
+    "build_update",
     "build_vote",
     "build_wrap",
     "group_addressing",
@@ -41,4 +46,5 @@ __all__ = [
     "new_activity_uri",
     "now_iso",
     "stored_activity",
+    "with_counts",
 ]

@@ -9,12 +9,15 @@ posts, so Mastodon copies the group into replies.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from community.actors import Actor
 from community.html import text_to_html
+from community.media import Media, to_as2
+from community.polls import PollSpec, question_fields
 from community.posts import Post
-from community.render import AS_PUBLIC
+from community.render import AS_PUBLIC, NOTE_CONTEXT
 from community.urls import Urls
 from outbox.activities.base import activity, new_object_uri, now_iso
 
@@ -31,6 +34,10 @@ class Composition:
     hashtags: tuple[str, ...] = ()
     # the text already rendered, with links for mentions and hashtags
     content_html: str | None = None
+    # uploads the post carries, in order (the member's own, not yet carried by another post)
+    media: tuple[Media, ...] = ()
+    # a poll makes the post a Question
+    poll: PollSpec | None = None
 
 
 def addressing(
@@ -116,14 +123,43 @@ def _decorate(
         note["summary"] = comp.spoiler_text
     if comp.language:
         note["contentMap"] = {comp.language: note["content"]}
+    return with_extras(note, comp)
+
+
+def with_extras(note: dict[str, Any], comp: Composition) -> dict[str, Any]:
+    """The note's attachments (``Document``s), and its poll (the note becomes a
+    ``Question``: ``oneOf``/``anyOf`` with each option's count, ``endTime``, ``votersCount``)."""
+    note.pop("attachment", None)
+    if comp.media:
+        note["attachment"] = [to_as2(m) for m in comp.media]
+    if comp.poll is not None:
+        spec = comp.poll
+        note["type"] = "Question"
+        note.update(
+            question_fields(
+                spec.options,
+                [0] * len(spec.options),
+                multiple=spec.multiple,
+                end_time=spec.end_time(datetime.now(UTC)),
+                voters_count=0,
+            )
+        )
     return note
 
 
 def build_create(urls: Urls, author: Actor, note: dict[str, Any]) -> dict[str, Any]:
     """``Create`` of ``note``, addressed as the note is."""
-    return activity(
+    create = activity(
         urls, "Create", author.uri, note, to=note["to"], cc=note["cc"], published=note["published"]
     )
+    return with_context(create, note)
+
+
+def with_context(built: dict[str, Any], note: dict[str, Any]) -> dict[str, Any]:
+    """Mastodon's terms (``blurhash``, ``focalPoint``, ``votersCount``) defined when used."""
+    if note.get("attachment") or note.get("type") == "Question":
+        built["@context"] = NOTE_CONTEXT
+    return built
 
 
 def build_delete(urls: Urls, author: Actor, post: Post, group: Actor | None) -> dict[str, Any]:

@@ -146,7 +146,17 @@ async def test_home_timeline_pages_with_link_headers(
         (
             {"status": "hi", "media_ids": ["1"]},
             422,
-            "Validation failed: Media attachments are not supported on this server",
+            "Validation failed: no such media here to attach: [1]",
+        ),
+        (
+            {"status": "hi", "poll": {"options": ["only one"], "expires_in": 3600}},
+            422,
+            "Validation failed: Poll options must have more than one item",
+        ),
+        (
+            {"status": "hi", "poll": {"options": ["a", "b"], "expires_in": 60}},
+            422,
+            "Validation failed: Poll expiration is too soon",
         ),
         (
             {"status": "hi", "language": "english!"},
