@@ -9,6 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from community.context import AppContext
+from community.urls import Urls
 from community.usage import Usage, read_usage
 from fediverse import __version__
 from fediverse.api.common import answer
@@ -20,9 +21,16 @@ from outbox.actions import MAX_POST_LENGTH
 MASTODON_VERSION = f"4.3.0 (compatible; fediverse {__version__})"
 
 
-def configuration() -> JSON:
+def streaming_url(urls: Urls) -> str:
+    """Where apps open the streaming API: this server, over ``wss`` (``ws`` without TLS), as
+    Mastodon advertises its streaming server (its apps add ``/api/v1/streaming``)."""
+    scheme, _, rest = urls.base_url.partition("://")
+    return ("wss" if scheme == "https" else "ws") + "://" + rest
+
+
+def configuration(urls: Urls) -> JSON:
     return {
-        "urls": {"streaming": None, "status": None},
+        "urls": {"streaming": streaming_url(urls), "status": None},
         "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 0},
         "statuses": {
             "max_characters": MAX_POST_LENGTH,
@@ -60,7 +68,7 @@ def render_instance_v2(ctx: AppContext, usage: Usage) -> JSON:
         "thumbnail": {"url": default_header_url(ctx.urls)},
         "icon": [],
         "languages": ["en"],
-        "configuration": {**configuration(), "vapid": {"public_key": ""}},
+        "configuration": {**configuration(ctx.urls), "vapid": {"public_key": ""}},
         "registrations": {
             "enabled": mode != "closed",
             "approval_required": mode == "approval",
@@ -85,7 +93,7 @@ def render_instance_v1(ctx: AppContext, usage: Usage) -> JSON:
         "description": settings.instance_description,
         "email": "",
         "version": MASTODON_VERSION,
-        "urls": {"streaming_api": None},
+        "urls": {"streaming_api": streaming_url(ctx.urls)},
         "stats": {
             "user_count": usage.users,
             "status_count": usage.local_posts,
@@ -96,7 +104,7 @@ def render_instance_v1(ctx: AppContext, usage: Usage) -> JSON:
         "registrations": mode != "closed",
         "approval_required": mode == "approval",
         "invites_enabled": False,
-        "configuration": configuration(),
+        "configuration": configuration(ctx.urls),
         "contact_account": None,
         "rules": [],
     }
@@ -119,10 +127,6 @@ async def instance_v1(request: Request) -> Response:
 
 async def empty_list(request: Request) -> Response:
     return answer([])
-
-
-async def empty_object(request: Request) -> Response:
-    return answer({})
 
 
 async def preferences(request: Request) -> Response:
@@ -156,7 +160,6 @@ routes = [
     Route("/api/v1/filters", empty_list, methods=["GET"]),
     Route("/api/v2/filters", empty_list, methods=["GET"]),
     Route("/api/v1/announcements", empty_list, methods=["GET"]),
-    Route("/api/v1/markers", empty_object, methods=["GET"]),
     Route("/api/v1/preferences", preferences, methods=["GET"]),
     Route("/avatars/original/missing.png", missing_image, methods=["GET"]),
     Route("/headers/original/missing.png", missing_image, methods=["GET"]),

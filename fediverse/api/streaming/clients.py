@@ -1,0 +1,119 @@
+"""The streams a client may subscribe to, the connected clients, and who listens to what.
+
+Streams and their names are Mastodon's (``streaming/index.js`` of mastodon/mastodon,
+``channelNameToIds``): ``user``, ``user:notification``, ``public`` (``:local``, ``:remote``,
+``:media``…), ``hashtag`` and ``hashtag:local`` (with ``tag``), ``list`` (with ``list``). A
+frame is what one client is sent: the stream's name as the client gave it (``["hashtag",
+"Plants"]``), the event and its payload (a JSON text, or an id for ``delete``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+PUBLIC_STREAMS = frozenset(
+    {
+        "public",
+        "public:media",
+        "public:local",
+        "public:local:media",
+        "public:remote",
+        "public:remote:media",
+        "hashtag",
+        "hashtag:local",
+    }
+)
+#: streams of one person: keyed by who is connected
+OWN_STREAMS = frozenset({"user", "user:notification"})
+STREAMS = PUBLIC_STREAMS | OWN_STREAMS | {"list"}
+
+#: what a client is sent: (stream as the client named it, event, payload)
+Frame = tuple[tuple[str, ...], str, str]
+#: what a stream is indexed by: its name and its parameter (tag, list id, or the person's id)
+Key = tuple[str, str]
+
+QUEUE_FRAMES = 512
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """One subscription: ``param`` is the tag (lower case), the list id, or ``""``."""
+
+    name: str
+    param: str = ""
+    #: the stream as the client named it, sent back in each frame
+    label: tuple[str, ...] = ()
+
+
+@dataclass(eq=False)
+class Client:
+    """One connection (a WebSocket, or an event stream) of a signed-in person."""
+
+    viewer_id: int
+    #: whether the ``user`` stream carries notifications (``read`` or ``read:notifications``)
+    notifications: bool
+    streams: dict[Key, Stream] = field(default_factory=dict)
+    queue: asyncio.Queue[Frame] = field(default_factory=lambda: asyncio.Queue(QUEUE_FRAMES))
+    #: set when the client fell QUEUE_FRAMES behind: its connection is closed
+    overflowed: bool = False
+
+    def key_of(self, stream: Stream) -> Key:
+        if stream.name in OWN_STREAMS:
+            return stream.name, str(self.viewer_id)
+        return stream.name, stream.param
+
+    def offer(self, frame: Frame) -> None:
+        try:
+            self.queue.put_nowait(frame)
+        except asyncio.QueueFull:
+            self.overflowed = True
+
+
+class Index:
+    """Who listens to what, in one web process."""
+
+    def __init__(self) -> None:
+        self.clients: set[Client] = set()
+        self._by_key: defaultdict[Key, dict[Client, Stream]] = defaultdict(dict)
+
+    def connect(self, client: Client) -> None:
+        self.clients.add(client)
+
+    def disconnect(self, client: Client) -> None:
+        for key in list(client.streams):
+            self._drop(key, client)
+        client.streams.clear()
+        self.clients.discard(client)
+
+    def subscribe(self, client: Client, stream: Stream) -> None:
+        key = client.key_of(stream)
+        client.streams[key] = stream
+        self._by_key[key][client] = stream
+
+    def unsubscribe(self, client: Client, stream: Stream) -> None:
+        key = client.key_of(stream)
+        client.streams.pop(key, None)
+        self._drop(key, client)
+
+    def _drop(self, key: Key, client: Client) -> None:
+        listeners = self._by_key.get(key)
+        if listeners is not None:
+            listeners.pop(client, None)
+            if not listeners:
+                del self._by_key[key]
+
+    def listening(self, key: Key) -> Iterator[tuple[Client, Stream]]:
+        yield from list(self._by_key.get(key, {}).items())
+
+    def people(self, name: str) -> list[int]:
+        """The ids of the people with a ``name`` stream (``user``, ``user:notification``)."""
+        return [int(param) for stream, param in self._by_key if stream == name]
+
+    def own(self, name: str, person_id: int) -> Iterator[tuple[Client, Stream]]:
+        yield from self.listening((name, str(person_id)))
+
+    def __len__(self) -> int:
+        return len(self.clients)
