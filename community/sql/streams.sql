@@ -44,17 +44,21 @@ SELECT id, group_id FROM group_shares WHERE post_id = $1
 
 -- name: viewer_flags
 -- The viewers among $2 who favourited, reblogged, bookmarked post $1 or muted its thread.
-SELECT * FROM (
-    SELECT v AS viewer_id,
-           EXISTS (SELECT 1 FROM votes x WHERE x.post_id = p.id AND x.actor_id = v
-                   AND x.kind = 'Like') AS favourited,
-           EXISTS (SELECT 1 FROM group_shares x WHERE x.post_id = p.id AND x.group_id = v)
-               AS reblogged,
-           EXISTS (SELECT 1 FROM bookmarks x WHERE x.post_id = p.id AND x.actor_id = v)
-               AS bookmarked,
-           EXISTS (SELECT 1 FROM conversation_mutes x WHERE x.actor_id = v
-                   AND x.root_id = coalesce(p.root_id, p.id)) AS muted
-    FROM posts p, unnest($2::bigint[]) v
-    WHERE p.id = $1
-) flags
-WHERE favourited OR reblogged OR bookmarked OR muted
+SELECT x.viewer_id, bool_or(x.mark = 'favourited') AS favourited,
+       bool_or(x.mark = 'reblogged') AS reblogged, bool_or(x.mark = 'bookmarked') AS bookmarked,
+       bool_or(x.mark = 'muted') AS muted
+FROM (
+    SELECT actor_id AS viewer_id, 'favourited' AS mark FROM votes
+    WHERE post_id = $1 AND kind = 'Like' AND actor_id = ANY($2::bigint[])
+    UNION ALL
+    SELECT group_id, 'reblogged' FROM group_shares
+    WHERE post_id = $1 AND group_id = ANY($2::bigint[])
+    UNION ALL
+    SELECT actor_id, 'bookmarked' FROM bookmarks
+    WHERE post_id = $1 AND actor_id = ANY($2::bigint[])
+    UNION ALL
+    SELECT cm.actor_id, 'muted' FROM conversation_mutes cm JOIN posts p
+        ON cm.root_id = coalesce(p.root_id, p.id)
+    WHERE p.id = $1 AND cm.actor_id = ANY($2::bigint[])
+) x
+GROUP BY x.viewer_id

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 PUBLIC_STREAMS = frozenset(
@@ -105,15 +104,16 @@ class Index:
             if not listeners:
                 del self._by_key[key]
 
-    def listening(self, key: Key) -> Iterator[tuple[Client, Stream]]:
-        yield from list(self._by_key.get(key, {}).items())
+    def listening(self, key: Key) -> list[tuple[Client, Stream]]:
+        found = self._by_key.get(key)
+        return list(found.items()) if found else []
 
     def people(self, name: str) -> list[int]:
         """The ids of the people with a ``name`` stream (``user``, ``user:notification``)."""
         return [int(param) for stream, param in self._by_key if stream == name]
 
-    def own(self, name: str, person_id: int) -> Iterator[tuple[Client, Stream]]:
-        yield from self.listening((name, str(person_id)))
+    def own(self, name: str, person_id: int) -> list[tuple[Client, Stream]]:
+        return self.listening((name, str(person_id)))
 
     def __len__(self) -> int:
         return len(self.clients)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -221,11 +222,14 @@ async def _write(websocket: WebSocket, client: Client) -> None:
             if client.overflowed:
                 await websocket.close(1013, "too far behind")
                 return
-            if not label:  # an answer to a subscription
-                await websocket.send_text(payload)
-                continue
-            frame = {"stream": list(label), "event": event, "payload": payload}
-            await websocket.send_text(orjson.dumps(frame).decode())
+            await websocket.send_text(payload if not label else ws_text(label, event, payload))
+
+
+@functools.lru_cache(maxsize=256)
+def ws_text(label: tuple[str, ...], event: str, payload: str) -> str:
+    """A frame's text, made once for all the clients that get the same frame (the payload
+    object is shared, and a string keeps its hash)."""
+    return orjson.dumps({"stream": list(label), "event": event, "payload": payload}).decode()
 
 
 async def _first_done(*jobs: Any) -> None:
