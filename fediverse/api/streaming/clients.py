@@ -13,6 +13,8 @@ import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from community.metrics import STREAMING_CLIENTS
+
 PUBLIC_STREAMS = frozenset(
     {
         "public",
@@ -80,12 +82,15 @@ class Index:
 
     def connect(self, client: Client) -> None:
         self.clients.add(client)
+        STREAMING_CLIENTS.inc()
 
     def disconnect(self, client: Client) -> None:
         for key in list(client.streams):
             self._drop(key, client)
         client.streams.clear()
-        self.clients.discard(client)
+        if client in self.clients:
+            self.clients.discard(client)
+            STREAMING_CLIENTS.dec()
 
     def subscribe(self, client: Client, stream: Stream) -> None:
         key = client.key_of(stream)

@@ -17,6 +17,11 @@ import time
 import asyncpg
 
 from community.events import Event, Listener
+from community.metrics import (
+    STREAMING_EVENTS,
+    STREAMING_FRAMES,
+    STREAMING_PLAN_DURATION,
+)
 from community.urls import Urls
 from fediverse.api.streaming.clients import Index
 from fediverse.api.streaming.plan import plan
@@ -49,6 +54,7 @@ class Hub:
             self._events.put_nowait(event)
         except asyncio.QueueFull:
             self.dropped += 1
+            STREAMING_EVENTS.labels("dropped").inc()
 
     async def start(self) -> None:
         """Listen, and plan what is heard; returns once the ``LISTEN`` is in place."""
@@ -83,4 +89,7 @@ class Hub:
             client.offer(frame)
         self.planned += 1
         self.last_plan_seconds = time.perf_counter() - started
+        STREAMING_EVENTS.labels("planned").inc()
+        STREAMING_FRAMES.inc(len(deliveries))
+        STREAMING_PLAN_DURATION.observe(self.last_plan_seconds)
         return len(deliveries)
