@@ -72,6 +72,14 @@ async def test_a_websocket_hears_what_other_processes_write(pair: tuple[Instance
             "/api/v1/statuses", headers=people["bob"], json={"status": "Basil too #plants"}
         )
         await alice.wait_for(is_update(["hashtag", "Plants"], tagged.json()["uri"]), "its tag")
+        await alice.unsubscribe("hashtag", tag="Plants")
+        again = await http.post(
+            "/api/v1/statuses", headers=people["bob"], json={"status": "Mint #plants"}
+        )
+        await alice.wait_for(is_update(["user"], again.json()["uri"]), "the next post")
+        assert not any(
+            is_update(["hashtag", "Plants"], again.json()["uri"])(f) for f in alice.frames
+        )
 
         status_id = update.status["id"]
         deleted = await http.delete(f"/api/v1/statuses/{status_id}", headers=people["bob"])

@@ -3,15 +3,17 @@ PostgreSQL ``LISTEN``/``NOTIFY`` (:mod:`community.events`) in every web process.
 
 :mod:`.clients` names the streams and keeps who listens to what, :mod:`.plan` turns an event
 into frames for the clients it reaches, :mod:`.hub` runs one process's listener and fan-out,
-:mod:`.endpoints` speaks the protocol.
+:mod:`.session` checks tokens and streams, :mod:`.websocket` and :mod:`.sse` speak the two
+transports.
 """
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 
-from fediverse.api.streaming.endpoints import PATHS, event_stream, health, websocket_stream
 from fediverse.api.streaming.hub import Hub
+from fediverse.api.streaming.sse import PATHS, event_stream, health
+from fediverse.api.streaming.websocket import websocket_stream
 
 routes: list[BaseRoute] = [
     WebSocketRoute("/api/v1/streaming", websocket_stream),
