@@ -35,9 +35,10 @@ CHANNEL = "fediverse_events"
 KEEPALIVE_SECONDS = 30.0
 
 #: ``status``: a new timeline entry (a post, or a share of one); ``edit``: a post changed;
-#: ``delete``: an entry is gone; ``notification``: a person here was notified.
-Kind = Literal["status", "edit", "delete", "notification"]
-KINDS: frozenset[str] = frozenset({"status", "edit", "delete", "notification"})
+#: ``delete``: an entry is gone; ``notification``: a person here was notified; ``revoke``: a
+#: token (or every token of a person) stopped working, so its streams end (Mastodon's ``kill``).
+Kind = Literal["status", "edit", "delete", "notification", "revoke"]
+KINDS: frozenset[str] = frozenset({"status", "edit", "delete", "notification", "revoke"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +50,16 @@ class Event:
     #: who shared the post, for a share
     sharer_id: int | None = None
     notification_id: int = 0
+    #: who is notified; for ``revoke``, whose tokens all stopped (0: one token)
     recipient_id: int = 0
+    token_id: int = 0
 
     def encode(self) -> str:
         if self.kind == "notification":
             data: dict[str, Any] = {"k": self.kind, "n": self.notification_id}
             data["r"] = self.recipient_id
+        elif self.kind == "revoke":
+            data = {"k": self.kind, "t": self.token_id, "r": self.recipient_id}
         else:
             data = {"k": self.kind, "p": self.post_id, "e": self.entry_id or self.post_id}
             if self.sharer_id is not None:
@@ -71,6 +76,8 @@ class Event:
                 return None
             if kind == "notification":
                 return cls(kind, notification_id=int(data["n"]), recipient_id=int(data["r"]))
+            if kind == "revoke":
+                return cls(kind, token_id=int(data["t"]), recipient_id=int(data["r"]))
             sharer = data.get("s")
             return cls(
                 kind,
@@ -88,6 +95,15 @@ def new_entry(post_id: int, entry_id: int | None = None, sharer_id: int | None =
 
 def entry_gone(post_id: int, entry_id: int | None = None, sharer_id: int | None = None) -> Event:
     return Event("delete", post_id=post_id, entry_id=entry_id or post_id, sharer_id=sharer_id)
+
+
+def token_revoked(token_id: int) -> Event:
+    return Event("revoke", token_id=token_id)
+
+
+def person_barred(actor_id: int) -> Event:
+    """Every token of a person stopped working (revoked, or the person suspended)."""
+    return Event("revoke", recipient_id=actor_id)
 
 
 async def publish(conn: Conn, event: Event) -> None:

@@ -83,6 +83,13 @@ class StreamClient:
             await asyncio.sleep(0.05)
         return self.errors
 
+    async def closed_by_server(self, timeout: float = 20) -> tuple[int | None, str | None]:
+        """Wait for the server to close the connection; its close code and reason."""
+        assert self._reader is not None
+        async with asyncio.timeout(timeout):
+            await asyncio.gather(self._reader, return_exceptions=True)
+        return self.socket.close_code, self.socket.close_reason
+
     async def close(self) -> None:
         await self.socket.close()
         if self._reader is not None:

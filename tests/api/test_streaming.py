@@ -112,7 +112,8 @@ async def test_refusals_are_mastodons(pair: tuple[Instance, str]) -> None:
         {"error": "Missing tag name parameter", "status": 400},
         {"error": "Not authorized to stream this list", "status": 401},
     ]
-    await carol.close()
+    web1.cli("user", "suspend", "carol")  # her tokens stop working, and so do her streams
+    assert await carol.closed_by_server() == (1008, "the token was revoked")
 
 
 async def test_server_sent_events_carry_the_user_stream(pair: tuple[Instance, str]) -> None:

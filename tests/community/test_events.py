@@ -10,7 +10,14 @@ import asyncpg
 import pytest
 
 from community.accounts import create_user
-from community.events import Event, Listener, new_entry, publish
+from community.events import (
+    Event,
+    Listener,
+    new_entry,
+    person_barred,
+    publish,
+    token_revoked,
+)
 from community.notifications import notify
 from community.storage.database import create_pool
 from community.urls import Urls
@@ -49,6 +56,8 @@ def test_an_event_is_ids_only_and_reads_back() -> None:
     assert len(event.encode()) < 80
     note = Event("notification", notification_id=9, recipient_id=3)
     assert Event.decode(note.encode()) == note
+    for revoked in (token_revoked(5), person_barred(6)):
+        assert Event.decode(revoked.encode()) == revoked
     for garbage in ("", "{}", "[1]", '{"k": "nope"}', '{"k": "status", "p": "x"}'):
         assert Event.decode(garbage) is None
 

@@ -56,10 +56,18 @@ class Client:
     viewer_id: int
     #: whether the ``user`` stream carries notifications (``read`` or ``read:notifications``)
     notifications: bool
+    #: the token it connected with (0: none known), so that revoking it ends the connection
+    token_id: int = 0
     streams: dict[Key, Stream] = field(default_factory=dict)
     queue: asyncio.Queue[Frame] = field(default_factory=lambda: asyncio.Queue(QUEUE_FRAMES))
     #: set when the client fell QUEUE_FRAMES behind: its connection is closed
     overflowed: bool = False
+    #: set when its token stopped working: its connection is closed
+    revoked: bool = False
+
+    @property
+    def ended(self) -> bool:
+        return self.overflowed or self.revoked
 
     def key_of(self, stream: Stream) -> Key:
         if stream.name in OWN_STREAMS:
@@ -71,6 +79,11 @@ class Client:
             self.queue.put_nowait(frame)
         except asyncio.QueueFull:
             self.overflowed = True
+
+    def revoke(self) -> None:
+        """End the connection (its writer wakes on the frame and sees ``ended``)."""
+        self.revoked = True
+        self.offer(((), "", ""))
 
 
 class Index:
@@ -119,6 +132,17 @@ class Index:
 
     def own(self, name: str, person_id: int) -> list[tuple[Client, Stream]]:
         return self.listening((name, str(person_id)))
+
+    def revoke(self, token_id: int, person_id: int) -> int:
+        """End the connections of a token, or of every token of a person; how many."""
+        gone = [
+            c
+            for c in self.clients
+            if (token_id and c.token_id == token_id) or (person_id and c.viewer_id == person_id)
+        ]
+        for client in gone:
+            client.revoke()
+        return len(gone)
 
     def __len__(self) -> int:
         return len(self.clients)

@@ -78,6 +78,9 @@ class Hub:
 
     async def dispatch(self, event: Event) -> int:
         """Plan ``event`` and hand its frames to the clients; how many frames."""
+        if event.kind == "revoke":
+            self.index.revoke(event.token_id, event.recipient_id)
+            return 0
         started = time.perf_counter()
         try:
             async with self.pool.acquire() as conn:

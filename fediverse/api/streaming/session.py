@@ -92,4 +92,5 @@ async def _list_stream(ctx: AppContext, session: Session, list_id: str) -> Strea
 
 
 def new_client(session: Session) -> Client:
-    return Client(session.person.id, notifications=session.token.allows("read:notifications"))
+    notifications = session.token.allows("read:notifications")
+    return Client(session.person.id, notifications=notifications, token_id=session.token.id)

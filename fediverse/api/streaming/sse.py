@@ -68,7 +68,7 @@ async def _events(request: Request, hub: Hub, client: Client) -> AsyncIterator[s
         while True:
             frame = await _next_frame(client, gone)
             if frame is None:
-                if gone.done() or client.overflowed:
+                if gone.done() or client.ended:
                     return
                 yield ":thump\n"
                 continue
@@ -86,7 +86,7 @@ async def _next_frame(client: Client, gone: asyncio.Future[Any]) -> Frame | None
         [getting, gone], timeout=HEARTBEAT_SECONDS, return_when=asyncio.FIRST_COMPLETED
     )
     if getting.done():
-        return None if client.overflowed else getting.result()
+        return None if client.ended else getting.result()
     getting.cancel()  # a cancelled get() leaves its item in the queue
     return None
 

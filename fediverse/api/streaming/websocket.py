@@ -127,8 +127,9 @@ async def _write(websocket: WebSocket, client: Client) -> None:
     with contextlib.suppress(WebSocketDisconnect, OSError):
         while True:
             label, event, payload = await client.queue.get()
-            if client.overflowed:
-                await websocket.close(1013, "too far behind")
+            if client.ended:
+                reason = "too far behind" if client.overflowed else "the token was revoked"
+                await websocket.close(1013 if client.overflowed else 1008, reason)
                 return
             await websocket.send_text(payload if not label else ws_text(label, event, payload))
 
