@@ -9,6 +9,7 @@ from argon2.exceptions import VerificationError
 
 from community.actors import Actor, create_local_actor
 from community.errors import FediverseError, InvalidInput, NotFoundError
+from community.events import person_barred, publish
 from community.oauth import revoke_all_of
 from community.sessions import end_all_sessions
 from community.storage.database import Conn
@@ -109,6 +110,8 @@ async def set_state(conn: Conn, username: str, state: str) -> int:
         raise NotFoundError(f"person {username!r}")
     await conn.execute(Q["set_user_state"], record["actor_id"], state)
     actor_id: int = record["actor_id"]
+    if state != "active":  # their tokens stop working: so do their open streams
+        await publish(conn, person_barred(actor_id))
     return actor_id
 
 

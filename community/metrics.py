@@ -129,6 +129,30 @@ MIGRATIONS_PENDING = Gauge(
     "fediverse_migrations_pending", "Migrations not yet applied.", registry=REGISTRY
 )
 
+STREAMING_CLIENTS = Gauge(
+    "fediverse_streaming_clients",
+    "Streaming API connections (WebSocket and event streams) open on this process.",
+    registry=REGISTRY,
+)
+STREAMING_EVENTS = Counter(
+    "fediverse_streaming_events",
+    "Live events this process heard while clients were connected: planned or dropped "
+    "(its backlog was full).",
+    ["outcome"],
+    registry=REGISTRY,
+)
+STREAMING_FRAMES = Counter(
+    "fediverse_streaming_frames",
+    "Frames handed to streaming clients (one per client and stream an event reached).",
+    registry=REGISTRY,
+)
+STREAMING_PLAN_DURATION = Histogram(
+    "fediverse_streaming_plan_duration_seconds",
+    "Time to look up, filter and render one live event for all of this process's clients.",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
+    registry=REGISTRY,
+)
+
 
 def record_inbox_request(outcome: InboxOutcome, reason: str) -> None:
     """Count one inbox POST. ``reason`` is from a closed set (e.g. a verification reason)."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from community.events import Event, publish
 from community.statuses import Page
 from community.storage.database import Conn
 from community.storage.queries import load_queries
@@ -35,8 +36,13 @@ class Notification(Row):
 async def notify(
     conn: Conn, recipient_id: int, kind: Kind, from_actor_id: int, post_id: int | None = None
 ) -> None:
-    """Tell ``recipient_id`` (if they are a person here) that ``from_actor_id`` did ``kind``."""
-    await conn.execute(Q["insert_notification"], recipient_id, kind, from_actor_id, post_id)
+    """Tell ``recipient_id`` (if they are a person here) that ``from_actor_id`` did ``kind``;
+    their connected apps hear of it when the caller's transaction commits."""
+    query = Q["insert_notification"]
+    found = await conn.fetchval(query, recipient_id, kind, from_actor_id, post_id)
+    if found is not None:
+        event = Event("notification", notification_id=found, recipient_id=recipient_id)
+        await publish(conn, event)
 
 
 async def notify_mentions(

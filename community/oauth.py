@@ -20,6 +20,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from community.errors import FediverseError
+from community.events import person_barred, publish, token_revoked
 from community.storage.database import Conn
 from community.storage.queries import load_queries
 from community.storage.rows import Row, fetch_row
@@ -290,7 +291,9 @@ async def revoke(conn: Conn, app: App, raw: str) -> None:
     if record["app_id"] != app.id:
         raise OAuthError("unauthorized_client", "You are not authorized to revoke this token", 403)
     await conn.execute(Q["revoke_token"], record["id"])
+    await publish(conn, token_revoked(record["id"]))
 
 
 async def revoke_all_of(conn: Conn, actor_id: int) -> None:
     await conn.execute(Q["revoke_tokens_of_actor"], actor_id)
+    await publish(conn, person_barred(actor_id))

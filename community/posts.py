@@ -11,6 +11,7 @@ import asyncpg
 import orjson
 
 from community.actors import Actor
+from community.events import Event, entry_gone, new_entry, publish
 from community.html import html_to_text, sanitize_html, text_to_html
 from community.media import link_remote
 from community.polls import refresh_poll, store_poll
@@ -146,6 +147,7 @@ async def store_post(
         assert stored is not None
         return stored, False
     await _store_extras(conn, post, obj)
+    await publish(conn, new_entry(post.id))
     if parent_uri is None:
         await conn.execute(Q["set_own_root"], post.id)
         own = await find_post_by_id(conn, post.id)
@@ -249,13 +251,18 @@ async def update_post(conn: Conn, post: Post, data: dict[str, Any]) -> Post | No
         await link_remote(conn, post.id, post.author_id, data)
     if isinstance(obj, Question):
         await refresh_poll(conn, post.id, obj)
+    if edited:
+        await publish(conn, Event("edit", post_id=post.id, entry_id=post.id))
     return Post.from_record(record)
 
 
 async def delete_post(conn: Conn, post: Post, deleted_by: str) -> Post | None:
     await conn.execute(Q["insert_tombstone"], post.uri, deleted_by)
     record = await conn.fetchrow(Q["mark_post_deleted"], post.id)
-    return None if record is None else Post.from_record(record)
+    if record is None:
+        return None
+    await publish(conn, entry_gone(post.id))
+    return Post.from_record(record)
 
 
 async def remember_deleted(conn: Conn, uri: str, deleted_by: str) -> None:
@@ -264,7 +271,9 @@ async def remember_deleted(conn: Conn, uri: str, deleted_by: str) -> None:
 
 async def record_share(conn: Conn, post: Post, group: Actor, announce_uri: str | None) -> None:
     """Remember that ``group`` shared ``post`` (stored once, however many groups did)."""
-    await conn.execute(Q["record_share"], post.id, group.id, announce_uri)
+    share_id = await conn.fetchval(Q["record_share"], post.id, group.id, announce_uri)
+    if share_id is not None:
+        await publish(conn, new_entry(post.id, share_id, group.id))
 
 
 async def attach_to_group(conn: Conn, post: Post, group: Actor) -> Post:
@@ -298,7 +307,9 @@ async def find_share(conn: Conn, post: Post, sharer: Actor) -> asyncpg.Record | 
 
 
 async def forget_share(conn: Conn, post: Post, sharer: Actor) -> None:
-    await conn.execute(Q["delete_share_of"], post.id, sharer.id)
+    share_id = await conn.fetchval(Q["delete_share_of"], post.id, sharer.id)
+    if share_id is not None:
+        await publish(conn, entry_gone(post.id, share_id, sharer.id))
 
 
 async def recent_threads(conn: Conn, group: Actor, limit: int) -> list[asyncpg.Record]:

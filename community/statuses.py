@@ -74,6 +74,9 @@ class PostView:
     favourites_count: int
     favourited: bool
     reblogged: bool
+    bookmarked: bool = False
+    #: the viewer muted the post's conversation
+    muted: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,15 +111,46 @@ async def home_entries(conn: Conn, viewer: Actor, page: Page) -> list[Entry]:
 
 
 async def public_entries(
-    conn: Conn, page: Page, *, local_only: bool = False, remote_only: bool = False
+    conn: Conn,
+    page: Page,
+    *,
+    local_only: bool = False,
+    remote_only: bool = False,
+    viewer_id: int = 0,
 ) -> list[Entry]:
-    rows = await conn.fetch(Q["public_entries"], *page.keyset, local_only, remote_only)
+    query = Q["public_entries"]
+    rows = await conn.fetch(query, *page.keyset, local_only, remote_only, viewer_id)
     return _entries(rows)
 
 
-async def tag_entries(conn: Conn, tag: str, page: Page, *, local_only: bool = False) -> list[Entry]:
-    tag = tag.lower().lstrip("#")
-    rows = await conn.fetch(Q["tag_entries"], tag, *page.keyset, local_only)
+@dataclass(frozen=True)
+class TagQuery:
+    """A tag timeline: the tag, or any of ``any``, with all of ``all`` and none of ``none``."""
+
+    tag: str
+    any: tuple[str, ...] = ()
+    all: tuple[str, ...] = ()
+    none: tuple[str, ...] = ()
+
+    def arrays(self) -> tuple[str, list[str], list[str], list[str]]:
+        return normalize_tag(self.tag), _tags(self.any), _tags(self.all), _tags(self.none)
+
+
+def normalize_tag(name: str) -> str:
+    return name.strip().lstrip("#").lower()
+
+
+def _tags(names: tuple[str, ...]) -> list[str]:
+    return [normalize_tag(n) for n in names if normalize_tag(n)]
+
+
+async def tag_entries(
+    conn: Conn, query: TagQuery, page: Page, *, local_only: bool = False, viewer_id: int = 0
+) -> list[Entry]:
+    tag, any_of, all_of, none_of = query.arrays()
+    rows = await conn.fetch(
+        Q["tag_entries"], tag, *page.keyset, local_only, any_of, all_of, none_of, viewer_id
+    )
     return _entries(rows)
 
 
@@ -169,6 +203,8 @@ async def load_bundle(
             row["favourites_count"],
             row["favourited"],
             row["reblogged"],
+            row["bookmarked"],
+            row["muted"],
         )
         wanted.add(post.author_id)
         if row["parent_author_id"] is not None:

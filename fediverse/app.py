@@ -19,6 +19,7 @@ from community.settings import Settings
 from community.storage.migrations import pending_migrations
 from community.urls import Urls
 from fediverse import api
+from fediverse.api.streaming import Hub
 from fediverse.runtime import open_database, open_pool, prepare_database
 from fediverse.web import actors, auth, authorize, inbox, media, objects, pages, wellknown
 from fediverse.web.errors import EXCEPTION_HANDLERS
@@ -63,7 +64,10 @@ def make_lifespan(settings: Settings, urls: Urls, demo: bool, starters: list[Sta
             opened.push_async_callback(pool.close)
             ctx = await open_context(settings, urls, pool)
             opened.push_async_callback(ctx.aclose)
-            attach_web_state(app, await open_web_state(ctx))
+            streams = Hub(ctx.pool, urls)
+            await streams.start()
+            opened.push_async_callback(streams.aclose)
+            attach_web_state(app, await open_web_state(ctx, streams))
             if demo:
                 async with ctx.pool.acquire() as conn:
                     await ensure_demo_group(conn, urls)

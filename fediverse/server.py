@@ -27,6 +27,10 @@ def run_server(settings: Settings, *, demo: bool = False) -> None:
         access_log=False,
         server_header=False,
         timeout_graceful_shutdown=10,
+        # streaming frames go out uncompressed, as Mastodon's streaming server sends them (the
+        # `ws` library's default): deflating each frame once per client costs more CPU than
+        # the few kilobytes it saves (bench/streaming.py)
+        ws_per_message_deflate=False,
     )
 
 

@@ -48,6 +48,7 @@ SELECT EXISTS (SELECT 1 FROM tombstones WHERE uri = $1)
 -- name: record_share
 INSERT INTO group_shares (post_id, group_id, announce_uri) VALUES ($1, $2, $3)
 ON CONFLICT (post_id, group_id) DO NOTHING
+RETURNING id
 
 -- name: remove_share
 DELETE FROM group_shares WHERE group_id = $1 AND (announce_uri = $2 OR post_id = $3)
@@ -116,7 +117,7 @@ DELETE FROM votes WHERE actor_id = $1 AND post_id = $2
 SELECT * FROM group_shares WHERE post_id = $1 AND group_id = $2
 
 -- name: delete_share_of
-DELETE FROM group_shares WHERE post_id = $1 AND group_id = $2
+DELETE FROM group_shares WHERE post_id = $1 AND group_id = $2 RETURNING id
 
 -- name: get_posts_by_ids
 SELECT * FROM posts WHERE id = ANY($1)

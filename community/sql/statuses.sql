@@ -11,7 +11,11 @@ SELECT p.*, parent.id AS parent_id, parent.author_id AS parent_author_id,
        EXISTS (SELECT 1 FROM votes v WHERE v.post_id = p.id AND v.actor_id = $2
                AND v.kind = 'Like') AS favourited,
        EXISTS (SELECT 1 FROM group_shares s WHERE s.post_id = p.id AND s.group_id = $2)
-           AS reblogged
+           AS reblogged,
+       EXISTS (SELECT 1 FROM bookmarks b WHERE b.post_id = p.id AND b.actor_id = $2)
+           AS bookmarked,
+       EXISTS (SELECT 1 FROM conversation_mutes cm WHERE cm.actor_id = $2
+               AND cm.root_id = coalesce(p.root_id, p.id)) AS muted
 FROM posts p LEFT JOIN posts parent ON parent.uri = p.in_reply_to_uri
 WHERE p.id = ANY($1)
 
@@ -34,10 +38,20 @@ SELECT id, uri FROM actors WHERE uri = ANY($1)
 -- $1 viewer id, $2 account ids
 SELECT a.id,
        fo.state AS following_state,
-       fb.state AS followed_by_state
+       fb.state AS followed_by_state,
+       EXISTS (SELECT 1 FROM blocks b WHERE b.actor_id = $1 AND b.target_id = a.id) AS blocking,
+       EXISTS (SELECT 1 FROM blocks b WHERE b.actor_id = a.id AND b.target_id = $1)
+           AS blocked_by,
+       m.actor_id IS NOT NULL AS muting,
+       coalesce(m.hide_notifications, false) AS muting_notifications,
+       EXISTS (SELECT 1 FROM account_domain_blocks d
+               WHERE d.actor_id = $1 AND d.domain = lower(a.domain) AND NOT a.local)
+           AS domain_blocking
 FROM actors a
 LEFT JOIN follows fo ON fo.follower_id = $1 AND fo.followee_id = a.id
 LEFT JOIN follows fb ON fb.follower_id = a.id AND fb.followee_id = $1
+LEFT JOIN mutes m ON m.actor_id = $1 AND m.target_id = a.id
+                 AND (m.expires_at IS NULL OR m.expires_at > now())
 WHERE a.id = ANY($2)
 
 -- name: follow_list

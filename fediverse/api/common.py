@@ -13,6 +13,7 @@ from community.context import AppContext
 from community.errors import FediverseError, InvalidInput
 from community.membership import find_follow
 from community.posts import Post, find_post_by_id, find_posts_by_ids
+from community.safety import find_block, hidden_among
 from community.statuses import (
     AccountView,
     Entry,
@@ -20,6 +21,7 @@ from community.statuses import (
     load_bundle,
     mention_uris,
     relationships,
+    share_entry,
 )
 from community.storage.database import Conn
 from federation.errors import FederationError
@@ -68,15 +70,28 @@ async def can_see(conn: Conn, post: Post, viewer: Actor | None) -> bool:
 
 
 async def visible_post(conn: Conn, post_id: int, viewer: Actor | None) -> Post:
+    """The post, if ``viewer`` may see it: not when its author blocks them (as Mastodon's
+    ``StatusPolicy#show?``)."""
     post = await find_post_by_id(conn, post_id)
     if post is None or not await can_see(conn, post, viewer):
+        raise not_found()
+    if viewer is not None and await find_block(conn, post.author_id, viewer.id) is not None:
         raise not_found()
     return post
 
 
 async def visible_ids(conn: Conn, post_ids: Sequence[int], viewer: Actor | None) -> list[int]:
-    """Those of ``post_ids`` that ``viewer`` may see."""
-    return [p.id for p in await find_posts_by_ids(conn, post_ids) if await can_see(conn, p, viewer)]
+    """Those of ``post_ids`` that ``viewer`` may see and does not hide (a thread's posts by
+    accounts blocked either way, muted, or on a blocked server are left out)."""
+    posts = await find_posts_by_ids(conn, post_ids)
+    hidden = await hidden_among(conn, viewer.id, {p.author_id for p in posts}) if viewer else set()
+    return [p.id for p in posts if p.author_id not in hidden and await can_see(conn, p, viewer)]
+
+
+async def entry_of(conn: Conn, entry_id: int) -> Entry:
+    """A post's own id, or a share's (a reblog)."""
+    share = await share_entry(conn, entry_id)
+    return share or Entry(entry_id, entry_id, None)
 
 
 async def render_entries(
@@ -123,10 +138,13 @@ Act = Callable[[Conn, AppContext, Caller, Actor], Awaitable[None]]
 
 
 async def change_relationship(
-    request: Request, act: Act, refused: Callable[[InvalidInput], ApiError]
+    request: Request,
+    act: Act,
+    refused: Callable[[InvalidInput], ApiError],
+    scope: str = "write:follows",
 ) -> Response:
     """Do ``act`` to the account the path names; answer with the relationship it leaves."""
-    caller = await require(request, "write:follows")
+    caller = await require(request, scope)
     ctx = context(request)
     async with ctx.pool.acquire() as conn:
         target = await account_actor(conn, path_id(request))

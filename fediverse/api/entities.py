@@ -156,8 +156,8 @@ def render_post(view: PostView, bundle: Bundle, urls: Urls, viewer_id: int | Non
         status.update(
             favourited=view.favourited,
             reblogged=view.reblogged,
-            muted=False,
-            bookmarked=False,
+            muted=view.muted,
+            bookmarked=view.bookmarked,
             filtered=[],
         )
         if post.author_id == viewer_id:
@@ -202,6 +202,10 @@ def render_entry(entry: Entry, bundle: Bundle, urls: Urls, viewer_id: int | None
 def render_relationship(account_id: int, record: asyncpg.Record | None) -> JSON:
     following = record["following_state"] if record else None
     followed_by = record["followed_by_state"] if record else None
+
+    def flag(name: str) -> bool:
+        return bool(record[name]) if record else False
+
     return {
         "id": str(account_id),
         "following": following == "accepted",
@@ -209,13 +213,13 @@ def render_relationship(account_id: int, record: asyncpg.Record | None) -> JSON:
         "notifying": False,
         "languages": None,
         "followed_by": followed_by == "accepted",
-        "blocking": False,
-        "blocked_by": False,
-        "muting": False,
-        "muting_notifications": False,
+        "blocking": flag("blocking"),
+        "blocked_by": flag("blocked_by"),
+        "muting": flag("muting"),
+        "muting_notifications": flag("muting_notifications"),
         "requested": following == "pending",
         "requested_by": followed_by == "pending",
-        "domain_blocking": False,
+        "domain_blocking": flag("domain_blocking"),
         "endorsed": False,
         "note": "",
     }

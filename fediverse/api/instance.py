@@ -13,6 +13,7 @@ from community.imaging import MEDIA_TYPES
 from community.media import MAX_ATTACHMENTS
 from community.polls import MAX_EXPIRATION, MAX_OPTION_CHARACTERS, MAX_OPTIONS, MIN_EXPIRATION
 from community.settings import Settings
+from community.urls import Urls
 from community.usage import Usage, read_usage
 from fediverse import __version__
 from fediverse.api.common import answer
@@ -24,9 +25,16 @@ from outbox.actions import MAX_POST_LENGTH
 MASTODON_VERSION = f"4.3.0 (compatible; fediverse {__version__})"
 
 
-def configuration(settings: Settings) -> JSON:
+def streaming_url(urls: Urls) -> str:
+    """Where apps open the streaming API: this server, over ``wss`` (``ws`` without TLS), as
+    Mastodon advertises its streaming server (its apps add ``/api/v1/streaming``)."""
+    scheme, _, rest = urls.base_url.partition("://")
+    return ("wss" if scheme == "https" else "ws") + "://" + rest
+
+
+def configuration(settings: Settings, urls: Urls) -> JSON:
     return {
-        "urls": {"streaming": None, "status": None},
+        "urls": {"streaming": streaming_url(urls), "status": None},
         "accounts": {"max_featured_tags": 0, "max_pinned_statuses": 0},
         "statuses": {
             "max_characters": MAX_POST_LENGTH,
@@ -64,7 +72,7 @@ def render_instance_v2(ctx: AppContext, usage: Usage) -> JSON:
         "thumbnail": {"url": default_header_url(ctx.urls)},
         "icon": [],
         "languages": ["en"],
-        "configuration": {**configuration(settings), "vapid": {"public_key": ""}},
+        "configuration": {**configuration(settings, ctx.urls), "vapid": {"public_key": ""}},
         "registrations": {
             "enabled": mode != "closed",
             "approval_required": mode == "approval",
@@ -89,7 +97,7 @@ def render_instance_v1(ctx: AppContext, usage: Usage) -> JSON:
         "description": settings.instance_description,
         "email": "",
         "version": MASTODON_VERSION,
-        "urls": {"streaming_api": None},
+        "urls": {"streaming_api": streaming_url(ctx.urls)},
         "stats": {
             "user_count": usage.users,
             "status_count": usage.local_posts,
@@ -100,7 +108,7 @@ def render_instance_v1(ctx: AppContext, usage: Usage) -> JSON:
         "registrations": mode != "closed",
         "approval_required": mode == "approval",
         "invites_enabled": False,
-        "configuration": configuration(settings),
+        "configuration": configuration(settings, ctx.urls),
         "contact_account": None,
         "rules": [],
     }
@@ -123,10 +131,6 @@ async def instance_v1(request: Request) -> Response:
 
 async def empty_list(request: Request) -> Response:
     return answer([])
-
-
-async def empty_object(request: Request) -> Response:
-    return answer({})
 
 
 async def preferences(request: Request) -> Response:
@@ -160,7 +164,6 @@ routes = [
     Route("/api/v1/filters", empty_list, methods=["GET"]),
     Route("/api/v2/filters", empty_list, methods=["GET"]),
     Route("/api/v1/announcements", empty_list, methods=["GET"]),
-    Route("/api/v1/markers", empty_object, methods=["GET"]),
     Route("/api/v1/preferences", preferences, methods=["GET"]),
     Route("/avatars/original/missing.png", missing_image, methods=["GET"]),
     Route("/headers/original/missing.png", missing_image, methods=["GET"]),

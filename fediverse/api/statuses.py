@@ -14,11 +14,12 @@ from community.errors import InvalidInput
 from community.html import html_to_text
 from community.media import Media, attachable
 from community.posts import Post
-from community.statuses import Entry, share_entry, thread_of
+from community.statuses import Entry, thread_of
 from community.storage.database import Conn
 from fediverse.api.auth import optional, require
 from fediverse.api.common import (
     answer,
+    entry_of,
     path_id,
     render_entries,
     render_posts,
@@ -150,17 +151,11 @@ async def create(request: Request) -> Response:
     return answer(rendered[0])
 
 
-async def _entry(conn: Conn, entry_id: int) -> Entry:
-    """A post's own id, or a share's (a reblog)."""
-    share = await share_entry(conn, entry_id)
-    return share or Entry(entry_id, entry_id, None)
-
-
 async def show(request: Request) -> Response:
     caller = await optional(request, "read:statuses")
     viewer = caller.actor if caller else None
     async with context(request).pool.acquire() as conn:
-        entry = await _entry(conn, path_id(request))
+        entry = await entry_of(conn, path_id(request))
         await find_visible(conn, entry.post_id, viewer)
         rendered = await render_entries(request, conn, [entry], viewer)
     if not rendered:
@@ -217,7 +212,7 @@ async def _react(request: Request, scope: str, act: str) -> Response:
     caller = await require(request, scope)
     ctx = context(request)
     async with ctx.pool.acquire() as conn:
-        entry = await _entry(conn, path_id(request))
+        entry = await entry_of(conn, path_id(request))
         post = await find_visible(conn, entry.post_id, caller.actor)
         try:
             if act == "favourite":

@@ -1,6 +1,6 @@
 """Every activity our actors send is built here (AS2 JSON, ids minted under our domain).
 
-* :mod:`outbox.activities.follows`: ``Follow``, ``Accept``/``Reject``, ``Undo``;
+* :mod:`outbox.activities.follows`: ``Follow``, ``Accept``/``Reject``, ``Undo``, ``Block``;
 * :mod:`outbox.activities.posts`: the note and its ``Create``/``Delete``, votes, reblogs, the
   ``Update`` of a profile;
 * :mod:`outbox.activities.announces`: a group's announces, wrapped (FEP-1b12) or a boost;
@@ -14,7 +14,13 @@ Sending them is :func:`outbox.send.send`'s business.
 
 from outbox.activities.announces import build_boost, build_wrap, group_addressing, is_listed
 from outbox.activities.base import new_activity_uri, now_iso
-from outbox.activities.follows import build_follow, build_response, build_undo, stored_activity
+from outbox.activities.follows import (
+    build_block,
+    build_follow,
+    build_response,
+    build_undo,
+    stored_activity,
+)
 from outbox.activities.polls import build_poll_vote, build_update, with_counts
 from outbox.activities.posts import (
     Composition,
@@ -28,6 +34,7 @@ from outbox.activities.posts import (
 
 __all__ = [
     "Composition",
+    "build_block",
     "build_boost",
     "build_create",
     "build_delete",

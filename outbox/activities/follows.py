@@ -1,4 +1,5 @@
-"""Follows and answers: ``Follow``, ``Accept``/``Reject`` (embedding what they answer), ``Undo``.
+"""Follows, answers and blocks: ``Follow``, ``Accept``/``Reject`` (embedding what they answer),
+``Undo``, a person's ``Block``.
 
 ``Accept``/``Reject`` embed the activity they answer, as Lemmy requires (DESIGN.md §4). An
 ``Undo`` embeds the undone activity; one we no longer hold whole is rebuilt from its stored row
@@ -65,3 +66,11 @@ def stored_activity(
         "actor": actor.uri,
         "object": object_uri,
     }
+
+
+def build_block(urls: Urls, person: Actor, target: Actor) -> dict[str, Any]:
+    """A person's ``Block`` of an account, as Mastodon sends it
+    (``app/serializers/activitypub/block_serializer.rb``: the blocked account as ``object``)."""
+    return activity(
+        urls, "Block", person.uri, target.uri, to=[target.uri], cc=[], published=now_iso()
+    )
