@@ -7,11 +7,9 @@ from typing import Unpack
 
 from community.actors import Actor, Profile, create_local_actor, find_local_actor
 from community.errors import InvalidInput
+from community.governance import add_moderator
 from community.storage.database import Conn
-from community.storage.queries import load_queries
 from community.urls import Urls
-
-Q = load_queries("community")
 
 DEMO_GROUP = "welcome"
 
@@ -24,17 +22,16 @@ async def create_group(
     moderators: Sequence[Actor] = (),
     **profile: Unpack[Profile],
 ) -> Actor:
-    """Create a group (named ``username`` when the profile gives no name); the first moderator
-    given becomes its owner."""
+    """Create a group (named ``username`` when the profile gives no name), moderated by
+    ``moderators`` (all equal: there is no owner above them)."""
     for moderator in moderators:
         if not moderator.local or moderator.type != "Person":
             raise InvalidInput(f"{moderator.handle} is not a local person")
     profile["name"] = profile.get("name") or username
     async with conn.transaction():
         group = await create_local_actor(conn, urls, "Group", username, **profile)
-        for index, moderator in enumerate(moderators):
-            role = "owner" if index == 0 else "moderator"
-            await conn.execute(Q["add_moderator"], group.id, moderator.id, role)
+        for moderator in moderators:
+            await add_moderator(conn, group, moderator)
     return group
 
 

@@ -3,12 +3,20 @@
 ::
 
     OutboxError          an activity we cannot send as asked (not ours, not JSON, no id)
-    └── TransportError   one HTTP attempt got no status: ``failure`` says why (policy.Failure)
+    ├── TransportError   one HTTP attempt got no status: ``failure`` says why (policy.Failure)
+    └── ActRefused       a moderation or governance act we refuse: ``reason`` says which kind of
+                         refusal (a closed set), ``str()`` the sentence to show
 """
 
 from __future__ import annotations
 
+from typing import Literal
+
 from outbox.policy import Failure
+
+#: Why an act is refused: not a moderator, nothing there to act on, a bad request, a proposal
+#: that can no longer be voted on.
+RefusalReason = Literal["not_moderator", "not_found", "invalid", "closed"]
 
 
 class OutboxError(Exception):
@@ -22,3 +30,11 @@ class TransportError(OutboxError):
         super().__init__(f"{failure}: {detail}")
         self.failure = failure
         self.detail = detail
+
+
+class ActRefused(OutboxError):
+    """An act on a group that is not carried out (:mod:`outbox.governance`)."""
+
+    def __init__(self, reason: RefusalReason, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason

@@ -37,10 +37,6 @@ FROM actors a LEFT JOIN users u ON u.actor_id = a.id
 WHERE a.local AND a.type = $1
 ORDER BY lower(a.username)
 
--- name: add_moderator
-INSERT INTO group_moderators (group_id, actor_id, role) VALUES ($1, $2, $3)
-ON CONFLICT (group_id, actor_id) DO UPDATE SET role = EXCLUDED.role
-
 -- name: insert_user
 INSERT INTO users (actor_id, password_hash, state, is_admin) VALUES ($1, $2, $3, $4)
 

@@ -9,6 +9,7 @@ from starlette.routing import Route
 from community import collections as col
 from community.actors import Actor, find_instance_actor, find_local_actor, get_local_key
 from community.errors import InvalidInput, NotFoundError
+from community.modlog import render_modlog
 from community.posts import pinned_posts
 from community.render import render_actor
 from community.urls import ACTOR_PATH_PREFIX
@@ -120,6 +121,16 @@ async def featured(request: Request) -> Response:
     return ActivityResponse(col.render_inline(f"{group.uri}/featured", pinned))
 
 
+async def modlog(request: Request) -> Response:
+    """The group's moderation log: public, newest first, keyset-paged (``modlog`` property)."""
+    group = await _actor_at(request)
+    await check_authorized_fetch(request)
+    page = _page_request(request)
+    async with context(request).pool.acquire() as conn:
+        doc = await render_modlog(conn, group, page)
+    return ActivityResponse(doc)
+
+
 async def instance_outbox(request: Request) -> Response:
     return ActivityResponse(col.render_empty(context(request).urls.instance_actor_uri + "/outbox"))
 
@@ -132,6 +143,7 @@ routes = [
     Route("/users/{name}/{collection}", collection, methods=["GET"]),
     Route("/groups/{name}/moderators", moderators, methods=["GET"]),
     Route("/groups/{name}/featured", featured, methods=["GET"]),
+    Route("/groups/{name}/modlog", modlog, methods=["GET"]),
     Route("/groups/{name}/{collection}", collection, methods=["GET"]),
     Route("/@{name}", profile, methods=["GET"]),
 ]
