@@ -99,3 +99,10 @@ def html_to_text(value: str) -> str:
     """Visible text of sanitised HTML, for titles and previews."""
     value = re.sub(r"<br\s*/?>|</p>\s*<p[^>]*>", "\n", value, flags=re.IGNORECASE)
     return html.unescape(nh3.clean(value, tags=set())).strip()
+
+
+def summary_html(summary: str) -> str:
+    """A group's description as given: HTML (sanitised) or plain text (paragraphs)."""
+    if "<" in summary:
+        return sanitize_html(summary)
+    return text_to_html(summary)

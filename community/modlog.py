@@ -31,8 +31,13 @@ MODLOG_CONTEXT: list[Any] = [
         "removeData": "lemmy:removeData",
         "fediverse": FEDIVERSE_NS,
         "proposal": {"@id": "fediverse:proposal", "@type": "@id"},
+        "postingRestrictedToMods": "lemmy:postingRestrictedToMods",
+        "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+        "postingRule": "fediverse:postingRule",
         "quorum": "fediverse:quorum",
         "premoderation": "fediverse:premoderation",
+        "Lock": "lemmy:Lock",
+        "Resolve": "fediverse:Resolve",
     },
 ]
 

@@ -31,6 +31,7 @@ _HOST_RE = re.compile(
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Environment = Literal["development", "production"]
 FederationMode = Literal["blocklist", "allowlist"]
+GroupCreation = Literal["anyone", "approval", "admins"]
 
 
 class SettingsError(Exception):
@@ -180,6 +181,11 @@ class Settings(BaseSettings):
     )
     metrics_token: SecretStr | None = Field(
         default=None, description="Bearer token that opens /metrics on the main port."
+    )
+    group_creation: GroupCreation = Field(
+        default="anyone",
+        description="Who may create a community: any member, any member once an admin "
+        "approves, or admins only.",
     )
     federation_mode: FederationMode = Field(
         default="blocklist",

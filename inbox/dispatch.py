@@ -14,6 +14,8 @@ acts on what the handler says it did (the closed set of :mod:`inbox.model`):
   when G is ours and has not announced the act yet, G distributes it
   (:func:`outbox.governance.distribute`: the FEP-1b12 announce of the act, an
   ``Undo{Announce}`` for microblogs, its own ``Update{Group}``…);
+* ``Reported(G)``: a report for G's moderators: G forwards the ``Flag`` to the servers of
+  its remote moderators (:func:`outbox.reports.forward_report`);
 * ``Several``: each of them;
 * ``Unwrapped(inner)``: the activity a group's ``Announce`` held is handled in turn, as if its
   author had sent it.
@@ -55,6 +57,7 @@ from inbox.model import (
     Ignored,
     Outcome,
     Received,
+    Reported,
     Reshare,
     Several,
     Transaction,
@@ -62,6 +65,7 @@ from inbox.model import (
 )
 from outbox.governance import distribute
 from outbox.redistribute import announce_boost, announce_wrapped, undo_boost
+from outbox.reports import forward_report
 
 Handler = Callable[[AppContext, Received, Transaction], Awaitable[Outcome]]
 
@@ -77,6 +81,7 @@ REGISTRY: dict[str, Handler] = {
     "Like": votes.handle,
     "Dislike": votes.handle,
     "Block": moderation.handle_block,
+    "Lock": moderation.handle_lock,
     "Flag": moderation.handle_flag,
     "Add": moderation.handle_collection_change,
     "Remove": moderation.handle_collection_change,
@@ -105,7 +110,7 @@ async def act(
     ctx: AppContext,
     rx: Received,
     tx: Transaction,
-    outcome: Done | Ignored | Reshare | Enacted | Several,
+    outcome: Done | Ignored | Reshare | Enacted | Reported | Several,
 ) -> str:
     if isinstance(outcome, Done):
         return outcome.note
@@ -115,6 +120,8 @@ async def act(
         return await reshare(ctx, rx, tx, outcome)
     if isinstance(outcome, Enacted):
         return await enact(ctx, tx, outcome)
+    if isinstance(outcome, Reported):
+        return await forward(ctx, rx, tx, outcome)
     return "; ".join([await act(ctx, rx, tx, one) for one in outcome.outcomes])
 
 
@@ -145,3 +152,12 @@ async def enact(ctx: AppContext, tx: Transaction, enacted: Enacted) -> str:
         return f"{enacted.note} (announced before)"
     await distribute(conn, ctx.urls, group, enacted.applied)
     return enacted.note
+
+
+async def forward(ctx: AppContext, rx: Received, tx: Transaction, reported: Reported) -> str:
+    """A group of ours forwards a report to the servers of its remote moderators, once."""
+    conn = await tx.begin()
+    if await already_announced(conn, reported.group, rx.activity_uri):
+        return f"{reported.note} (forwarded before)"
+    sent = await forward_report(conn, ctx.urls, reported.group, rx.body, rx.activity_uri)
+    return f"{reported.note}, forwarded to {sent} server(s)" if sent else reported.note

@@ -15,6 +15,8 @@ The closed set of outcomes:
   G sends what the act calls for (its FEP-1b12 announce of the act, an ``Undo{Announce}``
   of a removed thread for microblogs, its own ``Update{Group}``…), through
   :func:`outbox.governance.distribute`, once.
+* :class:`Reported`: a report filed for group G's moderators (those here notified): G
+  forwards the ``Flag`` to the servers of its remote moderators, and only those.
 * :class:`Several`: one outcome per group, for a post addressed to several of our groups.
 * :class:`Unwrapped`: a group's ``Announce`` held an activity; dispatch handles the inner one
   as if its author had sent it.
@@ -140,8 +142,16 @@ class Enacted:
 
 
 @dataclass(frozen=True, slots=True)
+class Reported:
+    """A report filed for ``group``'s moderators: dispatch has the group forward it."""
+
+    group: Actor
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class Several:
-    outcomes: tuple[Done | Reshare, ...]
+    outcomes: tuple[Done | Reshare | Enacted | Ignored, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +159,7 @@ class Unwrapped:
     inner: Received
 
 
-Outcome = Done | Ignored | Reshare | Enacted | Several | Unwrapped
+Outcome = Done | Ignored | Reshare | Enacted | Reported | Several | Unwrapped
 
 
 class Transaction:

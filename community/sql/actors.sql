@@ -87,3 +87,6 @@ SELECT EXISTS (SELECT 1 FROM actors WHERE uri = ANY($1) AND local)
 
 -- name: also_known_as_of
 SELECT also_known_as FROM actors WHERE uri = $1
+
+-- name: user_is_admin
+SELECT coalesce((SELECT is_admin FROM users WHERE actor_id = $1 AND state = 'active'), false)
