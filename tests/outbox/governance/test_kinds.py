@@ -170,8 +170,12 @@ async def test_profile_edits_reach_microblogs_from_the_group_itself(conn, world)
     assert update["object"]["summary"] == "<p>Be kind.</p>"
     item = await logged(conn)
     assert item["actor"] == w.ada.uri
-    assert item["object"] == {"id": w.group.uri, "type": "Group", "name": "The Commons",
-                              "summary": "<p>Be kind.</p>"}  # fmt: skip
+    assert item["object"] == {
+        "id": w.group.uri,
+        "type": "Group",
+        "name": "The Commons",
+        "summary": "<p>Be kind.</p>",
+    }
 
 
 async def test_rules_of_our_own_are_on_the_log_only(conn, world) -> None:
@@ -191,10 +195,15 @@ async def test_held_posts_are_approved_or_rejected(conn, world) -> None:
         "id": f"{LEMMY}/activities/create/1",
         "type": "Create",
         "actor": w.lee.uri,
-        "object": {"id": f"{LEMMY}/post/9", "type": "Page", "name": "Hello",
-                   "attributedTo": w.lee.uri, "content": "<p>hi</p>",
-                   "to": ["https://www.w3.org/ns/activitystreams#Public"]},
-    }  # fmt: skip
+        "object": {
+            "id": f"{LEMMY}/post/9",
+            "type": "Page",
+            "name": "Hello",
+            "attributedTo": w.lee.uri,
+            "content": "<p>hi</p>",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        },
+    }
     body = orjson.dumps(create).decode()
     await hold_post(conn, w.group, w.lee, create["object"], create["id"], body)
     await submit(conn, w.urls, act(w, "approve_post", post=f"{LEMMY}/post/9"))
