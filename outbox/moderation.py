@@ -48,6 +48,15 @@ async def acting_in(conn: Conn, urls: Urls, person: Actor, group: Actor) -> Mode
     return Moderator(person)
 
 
+async def check_moderates(conn: Conn, who: Moderator, group: Actor) -> None:
+    """What only moderators see (the queue, reports, bans): ``who`` moderates ``group``, or is
+    the admin."""
+    if not who.admin and not await is_moderator(conn, group, who.actor):
+        raise ActRefused(
+            "not_moderator", f"{who.actor.handle} is not a moderator of {group.handle}"
+        )
+
+
 def _act(who: Moderator, group: Actor, kind: str, params: dict[str, object], reason: str) -> Act:
     return Act(group, kind, who.actor, params, reason, by_admin=who.admin)
 

@@ -85,9 +85,9 @@ class MemberReport:
 
 async def report_as_member(
     conn: Conn, urls: Urls, reporter: Actor, what: MemberReport
-) -> tuple[Report | None, bool]:
-    """A member's report: filed here for the group's moderators, sent where it must go; the
-    report filed here (None when the group is elsewhere) and whether it left this server."""
+) -> tuple[Report, bool]:
+    """A member's report: filed here (for the group's moderators, or the admins), sent where
+    it must go; the report, and whether it left this server."""
     if len(what.comment) > MAX_COMMENT:
         raise ActRefused("invalid", f"a report's comment has at most {MAX_COMMENT} characters")
     group = await _group_of(conn, what)
@@ -95,16 +95,16 @@ async def report_as_member(
     targets = [what.account.uri, *[p.uri for p in what.posts]]
     recipients = _recipients(what, group)
     flag = build_flag(urls, instance, targets, what.comment, [a.uri for a in recipients])
-    body = orjson.dumps(flag).decode()
+    body, flag_uri = orjson.dumps(flag).decode(), str(flag["id"])
     async with conn.transaction():
         await send(conn, instance, Outgoing.exact(body), Audience(actors=recipients, listed=False))
-        flag_uri = str(flag["id"])
-        report = None
         if group is None:  # about no group: for the admins
             report = await file_report(conn, flag_uri, reporter, None, targets, what.comment)
-        elif group.local:
+        else:
             report = await take_report(conn, group, reporter, targets, what.comment, flag_uri)
+        if group is not None and group.local:
             await forward_report(conn, urls, group, body, flag_uri)
+    assert report is not None  # a new Flag id: never filed before
     return report, bool(recipients)
 
 
