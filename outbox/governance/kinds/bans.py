@@ -30,7 +30,7 @@ from outbox.activities.base import now_iso
 from outbox.activities.follows import build_undo
 from outbox.activities.moderation import build_ban, build_group_block, build_undo_act
 from outbox.errors import ActRefused
-from outbox.governance.kinds.common import person_named
+from outbox.governance.kinds.common import here, person_named
 from outbox.governance.model import Act, Applying, Distribution, Kind
 from outbox.governance.registry import register
 from outbox.send import Audience, Outgoing
@@ -50,7 +50,7 @@ def until_of(act: Act) -> datetime | None:
 
 async def build_block(conn: Conn, urls: Urls, act: Act) -> dict[str, Any]:
     person = await person_named(conn, act)
-    if await is_moderator(conn, act.group, person):
+    if here(act) and await is_moderator(conn, act.group, person):
         raise ActRefused("invalid", f"{person.handle} moderates {act.group.handle}: not banned")
     until = until_of(act)
     if until is not None and until <= datetime.now(UTC):
@@ -96,7 +96,7 @@ async def apply_ban(applying: Applying) -> Distribution:
 
 async def build_unblock(conn: Conn, urls: Urls, act: Act) -> dict[str, Any]:
     person = await person_named(conn, act)
-    if await find_ban(conn, act.group, person) is None:
+    if here(act) and await find_ban(conn, act.group, person) is None:
         raise ActRefused("invalid", f"{person.handle} is not banned from {act.group.handle}")
     logged = await last_logged_act(conn, act.group, "ban", person.uri)
     ban = logged or build_ban(

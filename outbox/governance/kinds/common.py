@@ -13,6 +13,12 @@ from outbox.governance.model import Act
 PEOPLE = frozenset({"Person", "Service"})
 
 
+def here(act: Act) -> bool:
+    """Whether the group is ours, so that what we hold of it is the truth. For a group
+    elsewhere our copy may lag: its own server checks the act."""
+    return act.group.local
+
+
 def param(act: Act, name: str) -> Any:
     """A required parameter of the act."""
     value = act.params.get(name)

@@ -25,7 +25,7 @@ from outbox.activities.moderation import (
     build_undo_act,
 )
 from outbox.errors import ActRefused
-from outbox.governance.kinds.common import post_named
+from outbox.governance.kinds.common import here, post_named
 from outbox.governance.model import Act, Applying, Distribution, Kind
 from outbox.governance.registry import register
 from outbox.send import Audience, Outgoing
@@ -54,7 +54,7 @@ async def _undone(
 
 async def build_remove(conn: Conn, urls: Urls, act: Act) -> dict[str, Any]:
     post = await post_named(conn, act)
-    if post.deleted_at is not None:
+    if here(act) and post.deleted_at is not None:
         raise _refuse(f"{post.uri} is already removed or deleted")
     return build_removal(urls, act.by, act.group, post.uri, act.reason)
 
@@ -67,7 +67,7 @@ async def apply_remove(applying: Applying) -> Distribution:
 
 async def build_restore(conn: Conn, urls: Urls, act: Act) -> dict[str, Any]:
     post = await post_named(conn, act)
-    if post.removed_at is None:
+    if here(act) and post.removed_at is None:
         raise _refuse(f"{post.uri} was not removed by a moderator")
     removal = build_removal(urls, act.by, act.group, post.uri, post.removal_reason)
     undone = await _undone(conn, act, post, "remove_post", removal)
@@ -82,7 +82,7 @@ async def apply_restore(applying: Applying) -> Distribution:
 
 async def build_lock_post(conn: Conn, urls: Urls, act: Act) -> dict[str, Any]:
     post = await post_named(conn, act)
-    if post.locked:
+    if here(act) and post.locked:
         raise _refuse(f"{post.uri} is already locked")
     return build_lock(urls, act.by, act.group, post.uri, act.reason)
 
@@ -94,7 +94,7 @@ async def apply_lock(applying: Applying) -> Distribution:
 
 async def build_unlock(conn: Conn, urls: Urls, act: Act) -> dict[str, Any]:
     post = await post_named(conn, act)
-    if not post.locked:
+    if here(act) and not post.locked:
         raise _refuse(f"{post.uri} is not locked")
     lock = build_lock(urls, act.by, act.group, post.uri, "")
     undone = await _undone(conn, act, post, "lock", lock)
@@ -110,14 +110,14 @@ async def build_pin(conn: Conn, urls: Urls, act: Act) -> dict[str, Any]:
     post = await post_named(conn, act)
     if not post.is_top_level or post.deleted_at is not None:
         raise _refuse("only a thread that is shown can be pinned")
-    if post.pinned:
+    if here(act) and post.pinned:
         raise _refuse(f"{post.uri} is already pinned")
     return build_feature(urls, act.by, act.group, post.uri, pinned=True)
 
 
 async def build_unpin(conn: Conn, urls: Urls, act: Act) -> dict[str, Any]:
     post = await post_named(conn, act)
-    if not post.pinned:
+    if here(act) and not post.pinned:
         raise _refuse(f"{post.uri} is not pinned")
     return build_feature(urls, act.by, act.group, post.uri, pinned=False)
 
