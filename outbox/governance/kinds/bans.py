@@ -4,8 +4,9 @@
 The act is Lemmy's ``Block`` with ``target`` = the group (``endTime``, ``removeData``) and
 ``Undo{Block}``, which FEP-1b12 followers get wrapped. The banned person's follow of the group
 ends, their posts are refused with a ``Reject`` naming the reason, and the ban ends on its own
-at ``until``. The group also blocks them in its own name when their server is not FEP-1b12
-software (Mastodon's form: their server ends the follow on its side); ``remove_data`` removes
+at ``until``. A ban without end is also the group's own ``Block`` of them when their server is
+not FEP-1b12 software (Mastodon's form: their server ends the follow on its side; Mastodon
+knows no end to a block, so a ban with one is not sent this way); ``remove_data`` removes
 their posts and comments in the group, and withdraws the group's boosts of their threads.
 """
 
@@ -87,9 +88,8 @@ async def apply_ban(applying: Applying) -> Distribution:
             await mark_removed(conn, post, act.reason)
             unboost += [post.uri] if post.is_top_level else []
     sends: tuple[tuple[Outgoing, Audience], ...] = ()
-    if await _reads_blocks(conn, person):
-        iso_until = act.params.get("until") or None
-        block = build_group_block(applying.urls, act.group, person.uri, act.reason, iso_until)
+    if until is None and await _reads_blocks(conn, person):
+        block = build_group_block(applying.urls, act.group, person.uri, act.reason, None)
         sends = ((Outgoing.of(block), Audience(actors=(person,), listed=False)),)
     return Distribution(unboost=tuple(unboost), sends=sends)
 
@@ -109,9 +109,10 @@ async def build_unblock(conn: Conn, urls: Urls, act: Act) -> dict[str, Any]:
 async def apply_unban(applying: Applying) -> Distribution:
     conn, act = applying.conn, applying.act
     person = await person_named(conn, act)
+    ban = await find_ban(conn, act.group, person)
     await lift_ban(conn, act.group.id, person.id)
-    if not await _reads_blocks(conn, person):
-        return Distribution()
+    if ban is None or ban["expires_at"] is not None or not await _reads_blocks(conn, person):
+        return Distribution()  # the group blocked them in its own name only for good
     blocked = build_group_block(applying.urls, act.group, person.uri, "", None)
     undo = build_undo(applying.urls, act.group, blocked, to=[person.uri], cc=[])
     undo["published"] = now_iso()
