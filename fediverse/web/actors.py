@@ -11,7 +11,7 @@ from community.actors import Actor, find_instance_actor, find_local_actor, get_l
 from community.errors import InvalidInput, NotFoundError
 from community.modlog import render_modlog
 from community.posts import pinned_posts
-from community.render import render_actor
+from community.render import AS_CONTEXT, render_actor
 from community.urls import ACTOR_PATH_PREFIX
 from fediverse.web.negotiation import choose_representation
 from fediverse.web.pages import render_profile
@@ -49,8 +49,21 @@ async def _actor_document(request: Request, actor: Actor) -> Response:
     return ActivityResponse(render_actor(actor, key.public_key_pem))
 
 
+def gone(actor: Actor) -> Response:
+    """A deleted group (its moderators deleted it): 410 with a ``Tombstone``."""
+    tombstone = {
+        "@context": AS_CONTEXT,
+        "id": actor.uri,
+        "type": "Tombstone",
+        "formerType": actor.type,
+    }
+    return ActivityResponse(tombstone, status_code=410)
+
+
 async def actor(request: Request) -> Response:
     found = await _actor_at(request)
+    if found.deleted_at is not None:
+        return gone(found)
     if choose_representation(request.headers.get("accept")) == "as2":
         return await _actor_document(request, found)
     return await render_profile(request, found)

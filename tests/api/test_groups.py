@@ -114,3 +114,19 @@ async def test_reports_ban_and_acts_on_posts(client: httpx.AsyncClient, ctx, tow
 
 async def _id(conn, name: str) -> int:
     return int(await conn.fetchval("SELECT id FROM actors WHERE username = $1", name))
+
+
+async def test_a_deleted_community_is_gone(client: httpx.AsyncClient, ctx, town, conn) -> None:
+    await client.post("/api/v1/groups", headers=town.alice, json={"name": "commons"})
+    deleted = await client.request(
+        "DELETE", "/api/v1/groups/commons", headers=town.alice, json={"reason": "we are done"}
+    )
+    assert deleted.json()["state"] == "applied"
+    doc = await client.get("/groups/commons", headers={"Accept": "application/activity+json"})
+    assert doc.status_code == 410
+    assert doc.json()["type"] == "Tombstone"
+    assert (await client.get("/api/v1/groups/commons")).status_code == 404
+    modlog = await client.get(
+        "/groups/commons/modlog", headers={"Accept": "application/activity+json"}
+    )
+    assert modlog.json()["totalItems"] == 1, "its log stays public"
