@@ -127,3 +127,8 @@ async def set_password(conn: Conn, username: str, password: str) -> int:
         await revoke_all_of(conn, actor_id)
         await end_all_sessions(conn, actor_id)
     return actor_id
+
+
+async def is_admin(conn: Conn, actor: Actor) -> bool:
+    """Whether ``actor`` is an active administrator of this server."""
+    return bool(await conn.fetchval(Q["user_is_admin"], actor.id))

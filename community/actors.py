@@ -50,6 +50,7 @@ class Actor(Row):
     posting_policy: str
     published: datetime
     updated: datetime
+    deleted_at: datetime | None = None
 
     @property
     def is_group(self) -> bool:

@@ -16,7 +16,7 @@ Q = load_queries("community")
 PAGE_SIZE = 20
 _MAX_CURSOR = 2**63 - 1
 
-CollectionName = Literal["followers", "following", "outbox"]
+CollectionName = Literal["followers", "following", "outbox", "modlog"]
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,11 @@ async def render_page(
     return doc
 
 
-def _item(value: str) -> Any:
-    # Outbox items are stored activity JSON text; others are URIs.
-    return orjson.loads(value) if value.startswith("{") else value
+def _item(value: Any) -> Any:
+    # Outbox items are stored activity JSON text, modlog items JSON already; others are URIs.
+    if isinstance(value, str) and value.startswith("{"):
+        return orjson.loads(value)
+    return value
 
 
 async def render_moderators(conn: Conn, group_id: int, uri: str) -> dict[str, Any]:

@@ -250,3 +250,10 @@ def _markup_stripped(value: str) -> str:
     """The text of content too deep to parse: every tag-like run removed (linear), escaped
     again by the caller."""
     return _TAG_LIKE.sub(" ", value)
+
+
+def summary_html(summary: str) -> str:
+    """A group's description as given: HTML (sanitised) or plain text (paragraphs)."""
+    if "<" in summary:
+        return sanitize_html(summary)
+    return text_to_html(summary)

@@ -76,14 +76,18 @@ async def is_banned(conn: Conn, group: Actor, actor: Actor) -> bool:
 async def may_post(conn: Conn, group: Actor, author: Actor, *, top_level: bool) -> str | None:
     """None when ``author`` may post (or reply) in ``group``; else the reason they may not.
 
-    Moderators always may; banned people never. ``moderators`` restricts top-level posts to
+    Moderators always may; banned people never (the reason says why); no one in a deleted
+    group. ``moderators`` restricts top-level posts to
     moderators (Lemmy's ``postingRestrictedToMods``) and replies to members; ``members`` (the
     default) lets members post and reply; ``anyone`` lets anyone not banned.
     """
+    if group.deleted_at is not None:
+        return "this group was deleted"
     if await is_moderator(conn, group, author):
         return None
-    if await is_banned(conn, group, author):
-        return "you are banned from this group"
+    banned: str | None = await conn.fetchval(Q["ban_reason"], group.id, author.id)
+    if banned is not None:
+        return f"you are banned from this group: {banned}" if banned else "you are banned"
     if group.posting_policy == "moderators" and top_level:
         return "only moderators may start threads in this group"
     if group.posting_policy == "anyone":
@@ -95,6 +99,16 @@ async def may_post(conn: Conn, group: Actor, author: Actor, *, top_level: bool) 
 
 async def move_follows(conn: Conn, old: Actor, new: Actor) -> None:
     await conn.execute(Q["move_follows"], old.id, new.id)
+
+
+async def is_moderated_here(conn: Conn, group: Actor) -> bool:
+    """Whether one of our people moderates ``group`` (a group on another server)."""
+    return bool(await conn.fetchval(Q["moderated_here"], group.id))
+
+
+async def find_group_by_collection(conn: Conn, collection_uri: str) -> Actor | None:
+    """The group whose ``featured`` or moderators collection ``collection_uri`` is."""
+    return await fetch_row(conn, Actor, Q["get_group_by_collection"], collection_uri)
 
 
 async def is_followed_here(conn: Conn, actor: Actor) -> bool:

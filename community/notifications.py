@@ -31,6 +31,8 @@ class Notification(Row):
     from_actor_id: int
     post_id: int | None
     created_at: datetime
+    #: set for ``admin.report`` (a report for a group this person moderates)
+    report_id: int | None = None
 
 
 async def notify(

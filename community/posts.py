@@ -50,6 +50,9 @@ class Post(Row):
     updated: datetime | None
     deleted_at: datetime | None
     pinned: bool
+    removed_at: datetime | None = None
+    removal_reason: str = ""
+    locked: bool = False
 
     @property
     def is_top_level(self) -> bool:
@@ -282,6 +285,20 @@ async def attach_to_group(conn: Conn, post: Post, group: Actor) -> Post:
     return post if record is None else Post.from_record(record)
 
 
+async def admit_to_group(conn: Conn, data: dict[str, Any], author: Actor, group: Actor) -> Post:
+    """A post the group's rules let in: stored (once), attached to the group (a post of ours
+    stored before the group took it joins it now), and shared by the group; a thread is also
+    the group's share (its boost, a reblog in its members' timelines)."""
+    post, _ = await store_post(conn, data, author, group, local=author.local)
+    if post.group_id is None:
+        post = await attach_to_group(conn, post, group)
+    elif post.group_id != group.id:
+        await record_share(conn, post, group, None)
+    if post.is_top_level:
+        await record_share(conn, post, group, None)
+    return post
+
+
 async def already_announced(conn: Conn, group: Actor, inner_uri: str) -> bool:
     """Whether ``group`` already re-shared the activity ``inner_uri`` (handlers are re-run)."""
     return bool(await conn.fetchval(Q["find_group_announce_of"], group.id, inner_uri))
@@ -345,13 +362,6 @@ async def withdraw_share(conn: Conn, group_id: int, announce_uri: str, post_id: 
 async def set_pinned(conn: Conn, post_uri: str, group: Actor, pinned: bool) -> None:
     """Pin (or unpin) a post of ``group`` (its ``featured`` collection)."""
     await conn.execute(Q["set_pinned"], post_uri, pinned, group.id)
-
-
-async def file_report(
-    conn: Conn, activity_uri: str, reporter: Actor, group: Actor, targets: list[str], content: str
-) -> None:
-    """A report (``Flag``) for the moderators of ``group``; the same report twice is one."""
-    await conn.execute(Q["insert_report"], activity_uri, reporter.id, group.id, targets, content)
 
 
 async def find_group_boost(conn: Conn, group: Actor, object_uri: str) -> dict[str, Any] | None:

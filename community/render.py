@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from community import urls as u
 from community.actors import Actor
 
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 SECURITY_CONTEXT = "https://w3id.org/security/v1"
+#: This project's own JSON-LD namespace (FEDERATION.md, "Our namespace").
+FEDIVERSE_NS = "https://fediverse-server.org/ns#"
 AS_PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
 # Without the security context, JSON-LD processors (Fedify's, for one) do not see publicKey.
@@ -23,6 +26,8 @@ ACTOR_CONTEXT: list[Any] = [
         "featured": {"@id": "toot:featured", "@type": "@id"},
         "lemmy": "https://join-lemmy.org/ns#",
         "postingRestrictedToMods": "lemmy:postingRestrictedToMods",
+        "fediverse": FEDIVERSE_NS,
+        "modlog": {"@id": "fediverse:modlog", "@type": "@id"},
     },
 ]
 
@@ -71,4 +76,5 @@ def render_actor(actor: Actor, public_key_pem: str) -> dict[str, Any]:
         doc["attributedTo"] = actor.moderators_uri
         doc["postingRestrictedToMods"] = actor.posting_policy == "moderators"
         doc["featured"] = actor.featured_uri
+        doc["modlog"] = u.endpoint_uri(actor.uri, "modlog")
     return doc

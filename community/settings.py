@@ -32,6 +32,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Environment = Literal["development", "production"]
 FederationMode = Literal["blocklist", "allowlist"]
 MediaStorage = Literal["local", "s3"]
+GroupCreation = Literal["anyone", "approval", "admins"]
 
 
 class SettingsError(Exception):
@@ -181,6 +182,11 @@ class Settings(BaseSettings):
     )
     metrics_token: SecretStr | None = Field(
         default=None, description="Bearer token that opens /metrics on the main port."
+    )
+    group_creation: GroupCreation = Field(
+        default="anyone",
+        description="Who may create a community: any member, any member once an admin "
+        "approves, or admins only.",
     )
     federation_mode: FederationMode = Field(
         default="blocklist",

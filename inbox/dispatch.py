@@ -10,6 +10,12 @@ acts on what the handler says it did (the closed set of :mod:`inbox.model`):
   activity yet, G announces it wrapped (FEP-1b12) to its followers, boosts X to microblogs or
   withdraws its boost of X (:mod:`outbox.redistribute`), in the same transaction as the
   handler's writes; the guard is here, once, for every handler;
+* ``Enacted(G, applied)``: a moderator's act carried out in G (by :mod:`outbox.governance`);
+  when G is ours and has not announced the act yet, G distributes it
+  (:func:`outbox.governance.distribute`: the FEP-1b12 announce of the act, an
+  ``Undo{Announce}`` for microblogs, its own ``Update{Group}``…);
+* ``Reported(G)``: a report for G's moderators: G forwards the ``Flag`` to the servers of
+  its remote moderators (:func:`outbox.reports.forward_report`);
 * ``Several``: each of them;
 * ``Unwrapped(inner)``: the activity a group's ``Announce`` held is handled in turn, as if its
   author had sent it.
@@ -47,15 +53,19 @@ from inbox.handlers import (
 )
 from inbox.model import (
     Done,
+    Enacted,
     Ignored,
     Outcome,
     Received,
+    Reported,
     Reshare,
     Several,
     Transaction,
     Unwrapped,
 )
+from outbox.governance import distribute
 from outbox.redistribute import announce_boost, announce_wrapped, undo_boost
+from outbox.reports import forward_report
 
 Handler = Callable[[AppContext, Received, Transaction], Awaitable[Outcome]]
 
@@ -71,6 +81,7 @@ REGISTRY: dict[str, Handler] = {
     "Like": votes.handle,
     "Dislike": votes.handle,
     "Block": moderation.handle_block,
+    "Lock": moderation.handle_lock,
     "Flag": moderation.handle_flag,
     "Add": moderation.handle_collection_change,
     "Remove": moderation.handle_collection_change,
@@ -96,7 +107,10 @@ async def handle(ctx: AppContext, rx: Received, tx: Transaction) -> str:
 
 
 async def act(
-    ctx: AppContext, rx: Received, tx: Transaction, outcome: Done | Ignored | Reshare | Several
+    ctx: AppContext,
+    rx: Received,
+    tx: Transaction,
+    outcome: Done | Ignored | Reshare | Enacted | Reported | Several,
 ) -> str:
     if isinstance(outcome, Done):
         return outcome.note
@@ -104,6 +118,10 @@ async def act(
         return f"ignored: {outcome.reason}"
     if isinstance(outcome, Reshare):
         return await reshare(ctx, rx, tx, outcome)
+    if isinstance(outcome, Enacted):
+        return await enact(ctx, tx, outcome)
+    if isinstance(outcome, Reported):
+        return await forward(ctx, rx, tx, outcome)
     return "; ".join([await act(ctx, rx, tx, one) for one in outcome.outcomes])
 
 
@@ -122,3 +140,24 @@ async def reshare(ctx: AppContext, rx: Received, tx: Transaction, share: Reshare
     if share.unboost is not None:
         await undo_boost(conn, ctx.urls, group, share.unboost)
     return share.note
+
+
+async def enact(ctx: AppContext, tx: Transaction, enacted: Enacted) -> str:
+    """A group of ours distributes a moderator's act it carried out, once."""
+    group = enacted.group
+    if not group.local:
+        return enacted.note
+    conn = await tx.begin()
+    if await already_announced(conn, group, enacted.applied.wrapped.uri):
+        return f"{enacted.note} (announced before)"
+    await distribute(conn, ctx.urls, group, enacted.applied)
+    return enacted.note
+
+
+async def forward(ctx: AppContext, rx: Received, tx: Transaction, reported: Reported) -> str:
+    """A group of ours forwards a report to the servers of its remote moderators, once."""
+    conn = await tx.begin()
+    if await already_announced(conn, reported.group, rx.activity_uri):
+        return f"{reported.note} (forwarded before)"
+    sent = await forward_report(conn, ctx.urls, reported.group, rx.body, rx.activity_uri)
+    return f"{reported.note}, forwarded to {sent} server(s)" if sent else reported.note

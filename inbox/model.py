@@ -11,6 +11,12 @@ The closed set of outcomes:
   (wrapped, FEP-1b12), and boosts object X to microblogs (a new thread) or withdraws its boost
   of X (a removed thread). Dispatch decides whether G announces (G is ours, and has not
   announced this activity yet) and calls the outbox.
+* :class:`Enacted`: a moderator's act on group G, carried out by :mod:`outbox.governance`:
+  G sends what the act calls for (its FEP-1b12 announce of the act, an ``Undo{Announce}``
+  of a removed thread for microblogs, its own ``Update{Group}``…), through
+  :func:`outbox.governance.distribute`, once.
+* :class:`Reported`: a report filed for group G's moderators (those here notified): G
+  forwards the ``Flag`` to the servers of its remote moderators, and only those.
 * :class:`Several`: one outcome per group, for a post addressed to several of our groups.
 * :class:`Unwrapped`: a group's ``Announce`` held an activity; dispatch handles the inner one
   as if its author had sent it.
@@ -34,6 +40,7 @@ from community.actors import Actor
 from community.remote import authority_of
 from community.storage.database import Conn
 from federation.vocabulary import Activity, ASObject, parse_activity
+from outbox.governance import Applied
 
 
 @dataclass(frozen=True)
@@ -126,8 +133,25 @@ class Reshare:
 
 
 @dataclass(frozen=True, slots=True)
+class Enacted:
+    """A moderator's act carried out in ``group``: dispatch has the group distribute it."""
+
+    group: Actor
+    note: str
+    applied: Applied
+
+
+@dataclass(frozen=True, slots=True)
+class Reported:
+    """A report filed for ``group``'s moderators: dispatch has the group forward it."""
+
+    group: Actor
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class Several:
-    outcomes: tuple[Done | Reshare, ...]
+    outcomes: tuple[Done | Reshare | Enacted | Ignored, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +159,7 @@ class Unwrapped:
     inner: Received
 
 
-Outcome = Done | Ignored | Reshare | Several | Unwrapped
+Outcome = Done | Ignored | Reshare | Enacted | Reported | Several | Unwrapped
 
 
 class Transaction:

@@ -37,10 +37,6 @@ FROM actors a LEFT JOIN users u ON u.actor_id = a.id
 WHERE a.local AND a.type = $1
 ORDER BY lower(a.username)
 
--- name: add_moderator
-INSERT INTO group_moderators (group_id, actor_id, role) VALUES ($1, $2, $3)
-ON CONFLICT (group_id, actor_id) DO UPDATE SET role = EXCLUDED.role
-
 -- name: insert_user
 INSERT INTO users (actor_id, password_hash, state, is_admin) VALUES ($1, $2, $3, $4)
 
@@ -91,3 +87,6 @@ SELECT EXISTS (SELECT 1 FROM actors WHERE uri = ANY($1) AND local)
 
 -- name: also_known_as_of
 SELECT also_known_as FROM actors WHERE uri = $1
+
+-- name: user_is_admin
+SELECT coalesce((SELECT is_admin FROM users WHERE actor_id = $1 AND state = 'active'), false)

@@ -47,4 +47,4 @@ ORDER BY id ASC LIMIT $3
 -- name: list_moderators
 SELECT a.uri FROM group_moderators m JOIN actors a ON a.id = m.actor_id
 WHERE m.group_id = $1
-ORDER BY m.role = 'owner' DESC, m.created_at
+ORDER BY m.created_at, a.id

@@ -48,3 +48,17 @@ DELETE FROM follows WHERE follower_id = $1 OR followee_id = $1
 -- Whether one of our actors follows $1 (what it sends concerns someone here).
 SELECT EXISTS (SELECT 1 FROM follows f JOIN actors a ON a.id = f.follower_id
                WHERE f.followee_id = $1 AND f.state = 'accepted' AND a.local)
+
+-- name: ban_reason
+-- The reason of a ban of $2 from $1 that is in force (NULL: none).
+SELECT reason FROM group_bans WHERE group_id = $1 AND actor_id = $2
+  AND (expires_at IS NULL OR expires_at > now())
+
+-- name: moderated_here
+-- Whether one of our people moderates $1 (a group elsewhere: what it sends concerns them).
+SELECT EXISTS (SELECT 1 FROM group_moderators m JOIN actors a ON a.id = m.actor_id
+               WHERE m.group_id = $1 AND a.local)
+
+-- name: get_group_by_collection
+SELECT * FROM actors WHERE type = 'Group' AND (featured_uri = $1 OR moderators_uri = $1)
+LIMIT 1

@@ -35,8 +35,10 @@ SELECT p.id, p.title, p.content_html, p.summary, p.sensitive, p.raw,
 FROM posts p WHERE p.id = $1
 
 -- name: mark_post_deleted
-UPDATE posts SET deleted_at = now(), content_html = '', title = '', summary = NULL
-WHERE id = $1 AND deleted_at IS NULL
+-- The author's deletion (also of a post a moderator had removed: its content goes now).
+UPDATE posts SET deleted_at = now(), content_html = '', title = '', summary = NULL,
+                 removed_at = NULL
+WHERE id = $1 AND (deleted_at IS NULL OR removed_at IS NOT NULL)
 RETURNING *
 
 -- name: insert_tombstone
@@ -92,11 +94,6 @@ DELETE FROM group_bans WHERE group_id = $1 AND actor_id = $2
 -- name: is_banned
 SELECT EXISTS (SELECT 1 FROM group_bans WHERE group_id = $1 AND actor_id = $2
                AND (expires_at IS NULL OR expires_at > now()))
-
--- name: insert_report
-INSERT INTO reports (activity_uri, reporter_id, group_id, target_uris, content)
-VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (activity_uri) DO NOTHING
 
 -- name: get_share_by_announce
 SELECT * FROM group_shares WHERE announce_uri = $1

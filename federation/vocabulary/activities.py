@@ -96,6 +96,14 @@ class Block(Activity):
     as_type: ClassVar[str] = "Block"
 
 
+class Lock(Activity):
+    """``Lock`` (Lemmy): a thread (or a comment's replies) takes no more replies; ``Undo`` of
+    it unlocks (``LemmyNet/lemmy`` ``crates/apub/apub/assets/lemmy/activities/community/
+    lock_page.json``)."""
+
+    as_type: ClassVar[str] = "Lock"
+
+
 class Flag(Activity):
     """``Flag``: a report."""
 
@@ -133,6 +141,7 @@ register(
     Like,
     Dislike,
     Block,
+    Lock,
     Flag,
     Move,
     Add,

@@ -243,4 +243,6 @@ def render_notification(
         if view is None:
             return None
         rendered["status"] = render_post(view, bundle, urls, viewer_id)
+    if note.report_id is not None:  # Mastodon's admin.report: the report, for its moderators
+        rendered["report"] = {"id": str(note.report_id), "category": "other"}
     return rendered

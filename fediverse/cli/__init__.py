@@ -15,7 +15,10 @@ from fediverse.cli import (
     groups,
     lookup,
     members,
+    mod,
+    moderators,
     processes,
+    proposals,
     status,
     users,
 )
@@ -29,7 +32,10 @@ app = typer.Typer(
 app.add_typer(processes.app)
 app.add_typer(status.app)
 app.add_typer(lookup.app)
+groups.app.add_typer(moderators.app, name="moderators")
+groups.app.add_typer(proposals.app, name="proposals")
 app.add_typer(groups.app, name="group")
+app.add_typer(mod.app, name="mod")
 app.add_typer(users.app, name="user")
 app.add_typer(members.app, name="member")
 app.add_typer(domains.app, name="domain")

@@ -1,6 +1,6 @@
 """What every CLI command shares: expected errors become one line and exit status 1, and the
-two ways a command reaches the server's state (a database connection, or a federating
-context that can also fetch from other servers)."""
+ways a command reaches the server's state (a database connection, a federating context that
+can also fetch from other servers, and a moderator's: who acts, ``--as USER`` or the admin)."""
 
 from __future__ import annotations
 
@@ -18,12 +18,13 @@ from community.context import AppContext, open_context
 from community.errors import FediverseError, InvalidInput
 from community.names import InvalidName
 from community.settings import Settings, SettingsError
-from community.storage.database import DatabaseError, connect
+from community.storage.database import Conn, DatabaseError, connect
 from community.storage.embedded import EmbeddedPostgresError
 from community.urls import Urls
 from federation.errors import FederationError, FetchError
 from fediverse.runtime import database, open_pool, served_urls
 from outbox.errors import OutboxError
+from outbox.moderation import Moderator, as_admin
 
 EXPECTED_ERRORS = (
     FederationError,
@@ -85,6 +86,31 @@ async def federating(settings: Settings) -> AsyncIterator[AppContext]:
                 await ctx.aclose()
         finally:
             await pool.close()
+
+
+@asynccontextmanager
+async def moderating(
+    settings: Settings, as_user: str | None
+) -> AsyncIterator[tuple[AppContext, Conn, Moderator]]:
+    """A federating context, a connection, and who acts: the local person ``as_user`` (a
+    moderator), or without it the admin (the instance actor)."""
+    async with federating(settings) as ctx, ctx.pool.acquire() as conn:
+        if as_user is None:
+            who = await as_admin(conn, ctx.urls)
+        else:
+            person = await get_local_actor(conn, as_user)
+            if person.type != "Person":
+                raise InvalidInput(f"{as_user!r} is a group; only people moderate")
+            who = Moderator(person)
+        yield ctx, conn, who
+
+
+async def find_group(ctx: AppContext, name: str) -> Actor:
+    """A local group's name, or a group elsewhere as ``@name@host``."""
+    group = await find_actor_by_handle(ctx, name)
+    if not group.is_group:
+        raise InvalidInput(f"{name!r} is a person, not a group")
+    return group
 
 
 async def find_actor_by_handle(ctx: AppContext, handle: str) -> Actor:

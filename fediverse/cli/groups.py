@@ -1,4 +1,6 @@
-"""``fediverse group …``: create and list communities, answer requests to join."""
+"""``fediverse group …``: create and list communities, answer requests to join, change a
+community's profile and rules (``group set``), answer requests to create one. Its moderators
+and proposals: :mod:`fediverse.cli.moderators`, :mod:`fediverse.cli.proposals`."""
 
 from __future__ import annotations
 
@@ -8,13 +10,24 @@ import typer
 
 from community.actors import PostingPolicy, get_local_actor
 from community.errors import InvalidInput
-from community.groups import create_group
-from community.html import sanitize_html, text_to_html
+from community.governance import list_group_requests
+from community.groups import answer_group_request, create_group
+from community.html import summary_html
 from community.membership import pending_requests
 from community.settings import Settings, load_settings
-from fediverse.cli.common import command, federating, find_actor_by_handle, management, run
+from fediverse.cli.common import (
+    command,
+    federating,
+    find_actor_by_handle,
+    find_group,
+    management,
+    moderating,
+    run,
+)
 from fediverse.cli.listing import list_actors
 from outbox.actions import answer_request
+from outbox.governance.views import describe
+from outbox.moderation import GroupChanges, set_group
 
 app = typer.Typer(help="Manage communities (groups).", no_args_is_help=True)
 
@@ -73,12 +86,6 @@ def group_reject(name: str, handle: str) -> None:
     typer.echo(run(answer(load_settings(), name, handle, approve=False)))
 
 
-def summary_html(summary: str) -> str:
-    if "<" in summary:
-        return sanitize_html(summary)
-    return text_to_html(summary)
-
-
 async def create_group_command(
     settings: Settings,
     name: str,
@@ -125,3 +132,83 @@ async def answer(settings: Settings, group_name: str, handle: str, *, approve: b
         follower = await find_actor_by_handle(ctx, handle)
         await answer_request(conn, ctx.urls, group, follower, approve=approve)
     return f"{'approved' if approve else 'rejected'} {follower.handle} for {group.handle}"
+
+
+@app.command("set")
+@command
+def group_set(
+    name: str,
+    title: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    summary: Annotated[str | None, typer.Option(help="Description and rules.")] = None,
+    posting: Annotated[
+        str | None, typer.Option(help="Who may post: members, anyone or moderators.")
+    ] = None,
+    premoderation: Annotated[
+        str | None, typer.Option(help="Posts that wait for a moderator: off, new or all.")
+    ] = None,
+    closed: Annotated[
+        bool | None, typer.Option("--closed/--open", help="Moderators approve new members.")
+    ] = None,
+    quorum: Annotated[
+        str | None, typer.Option(help="Approvals a proposal needs: majority or unanimous.")
+    ] = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="Act as this moderator (default: the admin).")
+    ] = None,
+    reason: Annotated[str, typer.Option(help="Why (shown on the moderation log).")] = "",
+) -> None:
+    """Change a community's profile and rules (some changes need a second moderator)."""
+    changes = GroupChanges(title, summary, posting, premoderation, closed, quorum)
+    for line in run(set_group_command(load_settings(), name, changes, as_user, reason)):
+        typer.echo(line)
+
+
+@app.command("pending")
+@command
+def group_pending() -> None:
+    """List members' requests to create a community (FEDIVERSE_GROUP_CREATION=approval)."""
+    for line in run(list_creation_requests(load_settings())):
+        typer.echo(line)
+
+
+@app.command("allow")
+@command
+def group_allow(name: str) -> None:
+    """Create the community NAME a member asked for (they become its first moderator)."""
+    typer.echo(run(answer_creation(load_settings(), name, approve=True)))
+
+
+@app.command("deny")
+@command
+def group_deny(name: str) -> None:
+    """Refuse a member's request to create the community NAME."""
+    typer.echo(run(answer_creation(load_settings(), name, approve=False)))
+
+
+async def set_group_command(
+    settings: Settings, name: str, changes: GroupChanges, as_user: str | None, reason: str
+) -> list[str]:
+    async with moderating(settings, as_user) as (ctx, conn, who):
+        group = await find_group(ctx, name)
+        results = await set_group(conn, ctx.urls, who, group, changes, reason)
+    return [describe(result) for _, result in results]
+
+
+async def list_creation_requests(settings: Settings) -> list[str]:
+    async with management(settings) as (conn, urls):
+        rows = await list_group_requests(conn)
+    if not rows:
+        return ["no requests to create a community"]
+    return [
+        f"{r['username']}\t@{r['requester']}@{urls.domain}\t{r['created_at']:%Y-%m-%d %H:%M}"
+        f"\t{r['title']}"
+        for r in rows
+    ]
+
+
+async def answer_creation(settings: Settings, name: str, *, approve: bool) -> str:
+    async with management(settings) as (conn, urls):
+        group = await answer_group_request(conn, urls, name, approve=approve)
+    if group is None:
+        return f"refused the community {name}"
+    return f"created group @{group.username}@{urls.domain} ({group.uri})"

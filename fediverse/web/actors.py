@@ -9,8 +9,9 @@ from starlette.routing import Route
 from community import collections as col
 from community.actors import Actor, find_instance_actor, find_local_actor, get_local_key
 from community.errors import InvalidInput, NotFoundError
+from community.modlog import render_modlog
 from community.posts import pinned_posts
-from community.render import render_actor
+from community.render import AS_CONTEXT, render_actor
 from community.urls import ACTOR_PATH_PREFIX
 from fediverse.web.negotiation import choose_representation
 from fediverse.web.pages import render_profile
@@ -48,8 +49,21 @@ async def _actor_document(request: Request, actor: Actor) -> Response:
     return ActivityResponse(render_actor(actor, key.public_key_pem))
 
 
+def gone(actor: Actor) -> Response:
+    """A deleted group (its moderators deleted it): 410 with a ``Tombstone``."""
+    tombstone = {
+        "@context": AS_CONTEXT,
+        "id": actor.uri,
+        "type": "Tombstone",
+        "formerType": actor.type,
+    }
+    return ActivityResponse(tombstone, status_code=410)
+
+
 async def actor(request: Request) -> Response:
     found = await _actor_at(request)
+    if found.deleted_at is not None:
+        return gone(found)
     if choose_representation(request.headers.get("accept")) == "as2":
         return await _actor_document(request, found)
     return await render_profile(request, found)
@@ -120,6 +134,16 @@ async def featured(request: Request) -> Response:
     return ActivityResponse(col.render_inline(f"{group.uri}/featured", pinned))
 
 
+async def modlog(request: Request) -> Response:
+    """The group's moderation log: public, newest first, keyset-paged (``modlog`` property)."""
+    group = await _actor_at(request)
+    await check_authorized_fetch(request)
+    page = _page_request(request)
+    async with context(request).pool.acquire() as conn:
+        doc = await render_modlog(conn, group, page)
+    return ActivityResponse(doc)
+
+
 async def instance_outbox(request: Request) -> Response:
     return ActivityResponse(col.render_empty(context(request).urls.instance_actor_uri + "/outbox"))
 
@@ -132,6 +156,7 @@ routes = [
     Route("/users/{name}/{collection}", collection, methods=["GET"]),
     Route("/groups/{name}/moderators", moderators, methods=["GET"]),
     Route("/groups/{name}/featured", featured, methods=["GET"]),
+    Route("/groups/{name}/modlog", modlog, methods=["GET"]),
     Route("/groups/{name}/{collection}", collection, methods=["GET"]),
     Route("/@{name}", profile, methods=["GET"]),
 ]

@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from community.activities import find_activity
 from community.errors import NotFoundError
+from community.modlog import MODLOG_CONTEXT, find_item
 from community.posts import find_post
 from community.render import AS_CONTEXT
 from fediverse.web.negotiation import AS2_MEDIA_TYPE
@@ -23,6 +24,9 @@ async def activity(request: Request) -> Response:
     uri = ctx.urls.activity_uri(request.path_params["id"])
     async with ctx.pool.acquire() as conn:
         found = await find_activity(conn, uri)
+        logged = await find_item(conn, uri) if found is None else None
+    if logged is not None:  # an act, proposal or vote of a moderation log
+        return ActivityResponse({"@context": MODLOG_CONTEXT, **logged})
     if found is None or not found.public:
         raise NotFoundError("activity")
     return Response(found.body, media_type=AS2_MEDIA_TYPE)

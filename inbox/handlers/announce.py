@@ -17,7 +17,7 @@ import orjson
 from community.activities import find_activity
 from community.actors import find_actor_by_uri
 from community.context import AppContext
-from community.membership import is_followed_here
+from community.membership import is_followed_here, is_moderated_here, is_moderator
 from community.notifications import notify
 from community.posts import find_post, record_share, store_post
 from community.remote import authority_of
@@ -30,8 +30,22 @@ from inbox.handlers.create import check_post
 from inbox.model import Done, Outcome, Received, Transaction, Unwrapped, json_of
 
 INNER_TYPES = frozenset(
-    {"Create", "Update", "Delete", "Like", "Dislike", "Undo", "Remove", "Add", "Block"}
+    {
+        "Create",
+        "Update",
+        "Delete",
+        "Like",
+        "Dislike",
+        "Undo",
+        "Remove",
+        "Add",
+        "Block",
+        "Lock",
+        "Flag",
+    }
 )
+#: What a group's moderators do in it: the group's announce vouches for their acts.
+MODERATION_TYPES = frozenset({"Delete", "Undo", "Remove", "Add", "Block", "Lock", "Update"})
 
 
 async def vouch_inner(
@@ -51,12 +65,34 @@ async def vouch_inner(
         if ours is None:
             raise Refused("a wrapped activity claiming to be ours that we never sent")
         return ours.json(), ctx.urls.domain
+    if await vouched_as_moderation(ctx, rx, inner, actor_uri):
+        return inner, rx.vouched_by
     if inner.get("type") == "Delete":
         return inner, await vouch_deletion(ctx, id_of(inner.get("object")) or "")
     fetched = await fetch_from_origin(ctx, inner_uri)
     if fetched.get("type") != inner.get("type") or id_of(fetched.get("actor")) != actor_uri:
         raise Refused("the wrapped activity differs from what its origin serves")
     return fetched, authority_of(inner_uri)
+
+
+async def vouched_as_moderation(
+    ctx: AppContext, rx: Received, inner: dict[str, Any], actor_uri: str
+) -> bool:
+    """A group vouches for its moderators' acts in it (as Lemmy verifies a moderator's act
+    announced by its community), and for the reports it forwards to its moderators."""
+    if inner.get("type") == "Flag":
+        return True
+    if inner.get("type") not in MODERATION_TYPES:
+        return False
+    async with ctx.pool.acquire() as conn:
+        group = await find_actor_by_uri(conn, rx.actor_uri)
+        actor = await find_actor_by_uri(conn, actor_uri)
+        return (
+            group is not None
+            and actor is not None
+            and group.is_group
+            and await is_moderator(conn, group, actor)
+        )
 
 
 async def vouch_deletion(ctx: AppContext, object_uri: str) -> str:
@@ -107,7 +143,8 @@ async def handle(ctx: AppContext, rx: Received, tx: Transaction) -> Outcome:
     announcer = await ensure_actor(ctx, rx.actor_uri)
     async with ctx.pool.acquire() as conn:
         followed = await is_followed_here(conn, announcer)
-    if not followed:
+        moderated = announcer.is_group and await is_moderated_here(conn, announcer)
+    if not followed and not moderated:
         raise Refused("an Announce from someone no one here follows")
     inner, kind = rx.object_json, rx.object.type if isinstance(rx.object, ASObject) else None
     if isinstance(inner, dict) and isinstance(kind, str) and kind in INNER_TYPES:

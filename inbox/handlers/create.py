@@ -2,22 +2,24 @@
 ``Note`` comments) or others (``Article``, ``Question``, ``Event``…).
 
 A post reaches one of our groups when it is addressed to it (``to``, ``cc``, ``audience``) or
-mentions it, or replies to a post in its thread. The group checks who may post; an allowed
-post is stored and re-shared (a :class:`~inbox.model.Reshare`, with a boost for a new thread),
-a refused one earns its author a ``Reject``. Posts that reach no group are kept only if they
-concern someone here. A vote on one of our polls (a ``Note`` named after an option) is counted
-instead (:mod:`inbox.handlers.polls`).
+mentions it, or replies to a post in its thread. The group checks who may post (its posting
+rule, bans, locked threads); an allowed post is stored and re-shared (a
+:class:`~inbox.model.Reshare`, with a boost for a new thread), or held for the moderators when
+the group pre-moderates it; a refused one earns its author a ``Reject`` with the reason. Posts
+that reach no group are kept only if they concern someone here. A vote on one of our polls (a
+``Note`` named after an option) is counted instead (:mod:`inbox.handlers.polls`).
 """
 
 from __future__ import annotations
 
 from community.actors import Actor, any_local_actor, find_actor_by_id, find_actor_by_uri
 from community.context import AppContext
-from community.membership import is_followed_here, may_post
+from community.membership import is_followed_here, is_moderator, may_post
+from community.moderation import hold_post, is_thread_locked, must_hold
 from community.notifications import notify_mentions
 from community.posts import (
     POST_TYPES,
-    attach_to_group,
+    admit_to_group,
     find_post,
     is_tombstoned,
     record_share,
@@ -71,22 +73,30 @@ async def concerns_someone_here(conn: Conn, rx: Received, obj: ASObject, author:
     return await is_followed_here(conn, author)
 
 
+async def refusal(conn: Conn, group: Actor, author: Actor, obj: ASObject) -> str | None:
+    """Why ``group`` refuses this post from ``author`` (None: it does not): the group's posting
+    rule and bans, and a locked thread (moderators may still answer in it)."""
+    parent_uri = id_of(obj.in_reply_to)
+    reason = await may_post(conn, group, author, top_level=parent_uri is None)
+    if reason is not None or parent_uri is None:
+        return reason
+    if await is_thread_locked(conn, parent_uri) and not await is_moderator(conn, group, author):
+        return "the thread is locked: it takes no more replies"
+    return None
+
+
 async def post_into_group(
     conn: Conn, ctx: AppContext, rx: Received, obj: ASObject, author: Actor, group: Actor
 ) -> Done | Reshare:
-    top_level = id_of(obj.in_reply_to) is None
-    reason = await may_post(conn, group, author, top_level=top_level)
+    reason = await refusal(conn, group, author, obj)
     if reason is not None:
         await respond(conn, ctx.urls, group, "Reject", rx.json, author, reason)
         return Done(f"rejected in {group.username}: {reason}")
-    post, _ = await store_post(conn, json_of(obj), author, group, local=author.local)
-    if post.group_id is None:
-        post = await attach_to_group(conn, post, group)
-    elif post.group_id != group.id:
-        await record_share(conn, post, group, None)
-    if top_level:  # the group's boost: a reblog in its members' home timelines
-        await record_share(conn, post, group, None)
-    boost = post.uri if top_level else None
+    if await must_hold(conn, group, author):  # pre-moderation: stored, not shown nor announced
+        await hold_post(conn, group, author, json_of(obj), rx.activity_uri, rx.body)
+        return Done(f"held for the moderators of {group.username}")
+    post = await admit_to_group(conn, json_of(obj), author, group)
+    boost = post.uri if post.is_top_level else None  # the group's boost of a new thread
     return Reshare(group, f"posted in {group.username}", boost=boost)
 
 

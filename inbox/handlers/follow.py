@@ -24,6 +24,8 @@ async def handle(ctx: AppContext, rx: Received, tx: Transaction) -> Outcome:
         followee = await find_actor_by_uri(reading, target_uri) if target_uri else None
     if followee is None or not followee.local or followee.type == "Application":
         raise Refused(f"{target_uri} is not a group or person here")
+    if followee.deleted_at is not None:
+        raise Refused(f"{followee.handle} was deleted")
     follower = await ensure_actor(ctx, rx.actor_uri)
     if not follower.local and followee.is_group:
         await ctx.remote.software_of(follower.domain)  # which announce form they get

@@ -1,0 +1,6 @@
+"""The act kinds of issue 12, each registered on import. Another feature adds its module here
+(or registers from its own module, imported before the first submission)."""
+
+from outbox.governance.kinds import bans, content, queue, reports, rules, team
+
+__all__ = ["bans", "content", "queue", "reports", "rules", "team"]
