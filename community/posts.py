@@ -47,6 +47,8 @@ class Post(Row):
     updated: datetime | None
     deleted_at: datetime | None
     pinned: bool
+    # the Create that brought the post here first (another Create of it changes nothing)
+    create_uri: str | None = None
 
     @property
     def is_top_level(self) -> bool:
@@ -216,6 +218,11 @@ async def remember_deleted(conn: Conn, uri: str, deleted_by: str) -> None:
 async def record_share(conn: Conn, post: Post, group: Actor, announce_uri: str | None) -> None:
     """Remember that ``group`` shared ``post`` (stored once, however many groups did)."""
     await conn.execute(Q["record_share"], post.id, group.id, announce_uri)
+
+
+async def remember_create(conn: Conn, post: Post, create_uri: str) -> None:
+    """Remember the first ``Create`` that brought ``post`` here (one post, one Create)."""
+    await conn.execute(Q["remember_create"], post.id, create_uri)
 
 
 async def attach_to_group(conn: Conn, post: Post, group: Actor) -> Post:

@@ -92,6 +92,9 @@ SELECT * FROM group_shares WHERE announce_uri = $1
 -- name: get_ban_by_activity
 SELECT * FROM group_bans WHERE activity_uri = $1
 
+-- name: remember_create
+UPDATE posts SET create_uri = $2 WHERE id = $1 AND create_uri IS NULL
+
 -- name: attach_to_group
 UPDATE posts SET group_id = $2 WHERE id = $1 AND group_id IS NULL RETURNING *
 
