@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from community import compose
 from community.actors import Actor, find_local_actor
+from community.audience import Requested, is_requested
 from community.errors import InvalidInput
 from community.html import html_to_text
 from community.statuses import Entry, share_entry, thread_of
@@ -30,12 +31,11 @@ from outbox import actions, reactions
 from outbox.actions import MAX_POST_LENGTH
 from outbox.activities import Composition
 
-VISIBILITIES = frozenset({"public", "unlisted", "private", "direct"})
 REPLY_NOT_FOUND = "The post you are trying to reply to does not appear to exist."
 MAX_SPOILER = 500
 
 
-def check_status(params: Params) -> tuple[str, str, str, str | None]:
+def check_status(params: Params) -> tuple[str, Requested, str, str | None]:
     """(text, visibility, spoiler text, language), or Mastodon's 422."""
     text = params.text("status") or ""
     if params.list("media_ids"):
@@ -47,7 +47,7 @@ def check_status(params: Params) -> tuple[str, str, str, str | None]:
     if len(text) > MAX_POST_LENGTH:
         raise invalid(f"Text character limit of {MAX_POST_LENGTH} exceeded")
     visibility = params.text("visibility") or "public"
-    if visibility not in VISIBILITIES:
+    if not is_requested(visibility):
         raise invalid("Visibility is not included in the list")
     spoiler = params.text("spoiler_text") or ""
     if len(spoiler) > MAX_SPOILER:

@@ -8,17 +8,27 @@ ON CONFLICT (activity_uri) DO NOTHING
 RETURNING id
 
 -- name: claim
--- Due items, and items whose claim is older than the visibility timeout ($2 seconds):
--- a worker that died mid-item loses nothing.
-UPDATE inbox_items SET state = 'processing', claimed_at = now(), attempts = attempts + 1
-WHERE id IN (
-    SELECT id FROM inbox_items
-    WHERE (state = 'received' AND next_attempt_at <= now())
-       OR (state = 'processing' AND claimed_at < now() - make_interval(secs => $2))
-    ORDER BY id
-    LIMIT $1
-    FOR UPDATE SKIP LOCKED
+-- Up to $1 due items, and items whose claim is older than the visibility timeout ($2
+-- seconds: a worker that died mid-item loses nothing), oldest first; at most $3 of one actor,
+-- and none of an actor that has an item in hand somewhere (its items stay in order, and one
+-- actor's flood or slow item leaves room for the others).
+WITH due AS (
+    SELECT i.id, i.actor_uri
+    FROM inbox_items i
+    WHERE ((i.state = 'received' AND i.next_attempt_at <= now())
+           OR (i.state = 'processing' AND i.claimed_at < now() - make_interval(secs => $2)))
+      AND NOT EXISTS (
+          SELECT 1 FROM inbox_items busy
+          WHERE busy.actor_uri = i.actor_uri AND busy.state = 'processing'
+            AND busy.claimed_at >= now() - make_interval(secs => $2))
+    ORDER BY i.id
+    LIMIT $1 * 4
+    FOR UPDATE OF i SKIP LOCKED
+), ranked AS (
+    SELECT id, row_number() OVER (PARTITION BY actor_uri ORDER BY id) AS place FROM due
 )
+UPDATE inbox_items SET state = 'processing', claimed_at = now(), attempts = attempts + 1
+WHERE id IN (SELECT id FROM ranked WHERE place <= $3 ORDER BY id LIMIT $1)
 RETURNING id, activity_uri, activity_type, actor_uri, recipient_id, body, verified_by,
           key_id, attempts, received_at
 

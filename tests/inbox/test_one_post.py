@@ -144,9 +144,7 @@ async def test_an_update_of_someone_elses_post_is_refused(world, conn: asyncpg.C
     assert await conn.fetchval("SELECT content_html FROM posts") == "<p>V's own words</p>"
 
 
-async def test_a_second_create_of_one_post_changes_nothing(
-    world, conn: asyncpg.Connection
-) -> None:
+async def test_a_second_create_of_one_post_changes_nothing(world, conn: asyncpg.Connection) -> None:
     deliveries = await conn.fetchval("SELECT count(*) FROM deliveries")
     again = create(world.v, 2, {**note(world.v, "<p>V's words, again</p>"), "id": world.note_uri})
     await post_as(world.client, again, world.v)

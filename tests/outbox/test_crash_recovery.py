@@ -41,7 +41,9 @@ async def followers_on(server: Instance, sink: Sink) -> list[str]:
         assert alice is not None
         for n, path in enumerate(paths):
             uri = f"http://{sink.host(0)}/users/u{n}"
-            await follow(conn, await insert_remote_actor(conn, uri, f"http://{sink.host(0)}{path}"), alice)
+            await follow(
+                conn, await insert_remote_actor(conn, uri, f"http://{sink.host(0)}{path}"), alice
+            )
     return paths
 
 

@@ -62,4 +62,5 @@ async def test_leases_are_numbered_apart(database_url: str) -> None:
     async with connect(database_url) as one, connect(database_url) as two:
         first, second = await take_lease(one), await take_lease(two)
         assert first.worker_id != second.worker_id
-        assert first.alive and second.alive
+        assert first.alive
+        assert second.alive
