@@ -141,6 +141,17 @@ def compose(
     )
 
 
+def withdrawal(author: Actor, group: Actor | None, visibility: str) -> PostAudience:
+    """The audience of the ``Delete`` of a post stored with ``visibility``: a members-only
+    post's goes to its group alone (outsiders never knew of it); any other's to the public,
+    the author's followers and its group."""
+    if visibility == "members" and group is not None:
+        return PostAudience((group.uri,), (), (group,), False, False, "members")
+    cc = tuple(c for c in (author.followers_uri, group.uri if group else None) if c)
+    recipients = (group,) if group is not None else ()
+    return PostAudience((AS_PUBLIC,), cc, recipients, True, True, "public")
+
+
 def stored_visibility(
     to: list[str],
     cc: list[str],

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from community.actors import Actor, find_actor_by_id
-from community.audience import compose
+from community.audience import compose, withdrawal
 from community.errors import InvalidInput
 from community.membership import find_follow, record_follow, remove_follow
 from community.posts import Post, delete_post, find_post, store_post
@@ -131,10 +131,14 @@ async def delete(conn: Conn, urls: Urls, author: Actor, post: Post) -> None:
     async with conn.transaction():
         group = await find_actor_by_id(conn, post.group_id) if post.group_id else None
         await delete_post(conn, post, author.uri)
-        activity = build_delete(urls, author, post, group)
-        recipients = (group,) if group is not None else ()
-        audience = Audience(actors=recipients, followers_of=author, listed=True)
-        await send(conn, author, Outgoing.of(activity), audience)
+        audience = withdrawal(author, group, post.visibility)
+        activity = build_delete(urls, author, post, audience)
+        deliveries = Audience(
+            actors=audience.recipients,
+            followers_of=author if audience.to_followers else None,
+            listed=audience.listed,
+        )
+        await send(conn, author, Outgoing.of(activity), deliveries)
 
 
 async def like(conn: Conn, urls: Urls, person: Actor, post: Post, kind: str = "Like") -> str:

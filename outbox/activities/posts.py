@@ -111,11 +111,12 @@ def build_create(urls: Urls, author: Actor, note: dict[str, Any]) -> dict[str, A
     )
 
 
-def build_delete(urls: Urls, author: Actor, post: Post, group: Actor | None) -> dict[str, Any]:
-    """``Delete`` of a post (a ``Tombstone``), to the public, the author's followers, its group."""
-    cc = [c for c in (author.followers_uri, group.uri if group else None) if c]
+def build_delete(urls: Urls, author: Actor, post: Post, audience: PostAudience) -> dict[str, Any]:
+    """``Delete`` of a post (a ``Tombstone``), addressed as :func:`community.audience.withdrawal`
+    says (the public, the author's followers and its group; a members-only post's, its group)."""
     tombstone = {"id": post.uri, "type": "Tombstone"}
-    return activity(urls, "Delete", author.uri, tombstone, to=[AS_PUBLIC], cc=cc)
+    to, cc = list(audience.to), list(audience.cc)
+    return activity(urls, "Delete", author.uri, tombstone, to=to, cc=cc)
 
 
 def build_vote(urls: Urls, voter: Actor, kind: str, post: Post, to: list[str]) -> dict[str, Any]:

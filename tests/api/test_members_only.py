@@ -188,6 +188,14 @@ async def test_a_client_api_post_asking_for_public(
     await assert_our_post_kept_among_members(client, conn, world, "for the club")
     mine = await client.get(f"/api/v1/statuses/{posted.json()['id']}", headers=world.alice)
     assert mine.status_code == 200
+    # its deletion goes where the post went, and no further
+    path = f"/api/v1/statuses/{posted.json()['id']}"
+    assert (await client.delete(path, headers=world.alice)).status_code == 200
+    delete = await conn.fetchrow("SELECT * FROM activities WHERE type = 'Delete'")
+    assert not delete["public"]
+    assert orjson.loads(delete["body"])["to"] == [CLUB]
+    hosts = {r["host"] for r in await conn.fetch("SELECT host FROM deliveries")}
+    assert "outsider.example" not in hosts
 
 
 async def test_a_c2s_create_addressed_to_the_public(
