@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 
 from community.actors import Actor, find_actor_by_uri
+from community.errors import FediverseError
 from community.remote import authority_of
 from federation.verify import verify_with_lookup
 from fediverse.web.state import context
@@ -23,15 +24,18 @@ async def signer_of(request: Request) -> Actor | None:
     if "signature" not in request.headers and "signature-input" not in request.headers:
         return None
     ctx = context(request)
-    result = await verify_with_lookup(
-        "GET",
-        ctx.urls.request_uri(request.url.path, request.url.query),
-        request.headers.items(),
-        b"",
-        ctx.remote.lookup_key,
-        datetime.now(UTC),
-        ctx.settings.signature_window_seconds,
-    )
+    try:
+        result = await verify_with_lookup(
+            "GET",
+            ctx.urls.request_uri(request.url.path, request.url.query),
+            request.headers.items(),
+            b"",
+            ctx.remote.lookup_key,
+            datetime.now(UTC),
+            ctx.settings.signature_window_seconds,
+        )
+    except FediverseError:  # a key document that is not an actor's: nobody
+        return None
     if not result.ok or result.owner_uri is None:
         return None
     # TODO(issue 11, origins): federation.origins once the harden branch lands

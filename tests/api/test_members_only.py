@@ -135,6 +135,8 @@ async def assert_our_post_kept_among_members(
     assert nodeinfo["usage"]["localPosts"] == 0
     object_path = post["uri"].removeprefix(BASE)
     assert (await client.get(object_path, headers=AS2)).status_code == 404
+    forged = {**AS2, "Signature": 'keyId="https://nowhere.invalid/k",signature="eA=="'}
+    assert (await client.get(object_path, headers=forged)).status_code == 404
     for outsider in (world.felix, world.outsiders_server):
         refused = await client.get(object_path, headers=signed_get(object_path, outsider))
         assert refused.status_code == 404
