@@ -13,10 +13,11 @@ its own actor, never everyone else's. Each item has a time budget
 (:attr:`InboxWorkerSettings.processing_timeout`), enforced around CPU-bound work too: the HTML
 of posts is sanitised on a thread (:func:`community.posts.store_post`), so the event loop stays
 free and the budget can fire; an item over budget is recorded ``failed``, not retried.
-Transient failures are retried with back-off, the rest recorded. A claim older than the
-visibility timeout is picked up again, so a worker killed mid-item loses nothing; a worker
-asked to stop finishes what it has in hand (a grace period) and gives back the rest.
-``run_once()`` lets tests step the worker by hand.
+Transient failures are retried with back-off, the rest recorded. An item held by a worker
+whose lease is gone (a process killed mid-item: :mod:`outbox.lease`) is picked up again at
+once, one whose claim is older than the visibility timeout then, so a dead worker loses
+nothing and holds up no actor for long; a worker asked to stop finishes what it has in hand (a
+grace period) and gives back the rest. ``run_once()`` lets tests step the worker by hand.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from federation.delivery import compute_backoff
 from federation.errors import FetchError, VocabularyError
 from inbox.dispatch import dispatch
 from inbox.errors import Refused, Transient
+from outbox.errors import OutboxError
+from outbox.lease import LEASE_CLASS, Lease, take_lease
 
 log = logging.getLogger(__name__)
 RETRYABLE = (Transient, FetchError, TimeoutError, OSError, asyncpg.PostgresConnectionError)
@@ -83,6 +86,7 @@ class InboxWorker:
         self._wake = asyncio.Event()
         self._in_hand: set[int] = set()
         self._chains: set[asyncio.Task[None]] = set()
+        self._lease: Lease | None = None
 
     async def run_once(self) -> int:
         """Claim one batch and process it; the number of items processed."""
@@ -102,9 +106,15 @@ class InboxWorker:
 
     async def _claim(self, limit: int) -> list[asyncpg.Record]:
         settings = self.settings
+        worker_id = self._lease.worker_id if self._lease is not None else None
         async with self.ctx.pool.acquire() as conn:
             items = await conn.fetch(
-                Q["claim"], limit, settings.visibility_timeout, settings.per_actor
+                Q["claim"],
+                limit,
+                settings.visibility_timeout,
+                settings.per_actor,
+                worker_id,
+                LEASE_CLASS,
             )
         self._in_hand.update(item["id"] for item in items)
         return list(items)
@@ -163,6 +173,10 @@ class InboxWorker:
         try:
             while not stop.is_set():
                 self._wake.clear()
+                if self._lease is not None and not self._lease.alive:
+                    log.warning("inbox worker: lease connection lost, taking a new one")
+                    await self._release_listener(listener)
+                    listener = await self._listen()
                 if await self._claim_and_start():
                     continue
                 with contextlib.suppress(TimeoutError):
@@ -170,10 +184,7 @@ class InboxWorker:
                         await _first(self._wake.wait(), stop.wait())
         finally:
             await self._shutdown()
-            if listener is not None:
-                with contextlib.suppress(OSError, asyncpg.PostgresError):
-                    await listener.remove_listener("inbox_items", self._notified)
-                await self.ctx.pool.release(listener)
+            await self._release_listener(listener)
 
     async def _claim_and_start(self) -> bool:
         """Claim what there is room for and start each actor's chain; whether to go on at once
@@ -216,12 +227,28 @@ class InboxWorker:
         self._wake.set()
 
     async def _listen(self) -> PoolConnectionProxy | None:
+        """The connection this worker keeps: it LISTENs on it and holds its lease there (its
+        claims die with it, :mod:`outbox.lease`)."""
+        self._lease = None
         try:
             conn = await self.ctx.pool.acquire()
-            await conn.add_listener("inbox_items", self._notified)
         except (OSError, asyncpg.PostgresError):
             return None
+        try:
+            await conn.add_listener("inbox_items", self._notified)
+            self._lease = await take_lease(conn)
+        except (OSError, asyncpg.PostgresError, OutboxError):
+            log.warning("inbox worker: no lease; its claims wait for the visibility timeout")
         return conn
+
+    async def _release_listener(self, listener: PoolConnectionProxy | None) -> None:
+        self._lease = None
+        if listener is None:
+            return
+        with contextlib.suppress(OSError, asyncpg.PostgresError):
+            await listener.remove_listener("inbox_items", self._notified)
+        with contextlib.suppress(OSError, asyncpg.PostgresError):
+            await self.ctx.pool.release(listener)
 
 
 async def _first(*waits: object) -> None:

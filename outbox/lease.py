@@ -1,12 +1,13 @@
-"""A delivery worker's lease: its claims live exactly as long as its process does.
+"""A worker's lease: its claims live exactly as long as its process does.
 
-Every running delivery worker takes a number from the ``delivery_worker_ids`` sequence and
-holds the session advisory lock ``(LEASE_CLASS, number)`` on the connection it keeps for its
-whole life (the one it LISTENs on); every row it claims carries the number
-(``deliveries.claimed_by``). When the process dies (SIGKILL, out of memory, a lost machine),
-PostgreSQL ends its session and the lock goes with it, so the next worker to look, or the same
-one restarted, sees the lease gone and takes the claims back at once
-(:func:`outbox.queue.release_stale_claims`), instead of after the visibility timeout.
+Every running delivery worker (and inbox worker) takes a number from the ``worker_leases``
+sequence and holds the session advisory lock ``(LEASE_CLASS, number)`` on the connection it
+keeps for its whole life (the one it LISTENs on); every row it claims carries the number
+(``deliveries.claimed_by``, ``inbox_items.claimed_by``). When the process dies (SIGKILL, out
+of memory, a lost machine), PostgreSQL ends its session and the lock goes with it, so the next
+worker to look, or the same one restarted, sees the lease gone and takes the claims back at
+once (:func:`outbox.queue.release_stale_claims`; the inbox's claim query), instead of after
+the visibility timeout.
 
 The visibility timeout stays, for a worker that lives but is stuck. Two live workers still
 never send one row twice: a claim is only taken back when its lease is gone (or it is older

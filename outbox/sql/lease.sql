@@ -1,7 +1,8 @@
--- Delivery worker leases: a number per running worker, held as a session advisory lock.
+-- Worker leases: a number per running worker (delivery or inbox), held as a session advisory
+-- lock.
 
 -- name: next_worker_id
-SELECT nextval('delivery_worker_ids')
+SELECT nextval('worker_leases')
 
 -- name: try_lease
 SELECT pg_try_advisory_lock($1::int, $2::int)

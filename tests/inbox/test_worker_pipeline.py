@@ -22,9 +22,11 @@ import pytest
 from community.context import AppContext
 from community.groups import create_group
 from community.posts import render_off_loop
+from community.storage.database import connect
 from community.urls import Urls
 from federation.vocabulary import parse_object
 from inbox.worker import InboxWorker, InboxWorkerSettings
+from outbox.lease import take_lease
 from tests.federation.loopback import LoopbackServer, Reply
 from tests.inbox.origin_hosts import (
     BASE,
@@ -161,3 +163,37 @@ async def test_an_item_over_its_time_budget_is_failed_not_retried(
     row = await conn.fetchrow("SELECT state, error FROM inbox_items")
     assert row["state"] == "failed"
     assert row["error"] == "over the time budget of one item (1 s)"
+
+
+async def test_a_dead_workers_items_come_back_at_once_and_in_order(
+    app: tuple[httpx.AsyncClient, AppContext], conn: asyncpg.Connection, database_url: str
+) -> None:
+    client, ctx = app
+    people = [
+        await remote_actor(conn, f"https://p{n}.example/users/p", software="lemmy")
+        for n in range(2)
+    ]
+    for n in range(2):  # two Follows each (the second one a repeat: answered again)
+        for who in people:
+            follow = {"id": f"{who.uri}/follows/{n}", "type": "Follow", "actor": who.uri}
+            sent = await post_signed(client, "/inbox", {**follow, "object": GROUP}, who)
+            assert sent.status_code == 202
+    first = f"{people[0].uri}/follows/0"
+    async with connect(database_url) as other_worker:
+        lease = await take_lease(other_worker)
+        await conn.execute(  # the other worker holds p0's first item
+            "UPDATE inbox_items SET state = 'processing', claimed_at = now(), claimed_by = $2,"
+            " attempts = 1 WHERE activity_uri = $1",
+            first,
+            lease.worker_id,
+        )
+        assert await InboxWorker(ctx).run_until_idle() == 2, "p1's items; p0's wait their turn"
+        assert await processed_at(conn, f"{people[0].uri}/follows/1") is None
+    # the other worker's session ended (its process was killed): its lease is gone
+    assert await InboxWorker(ctx).run_until_idle() == 2
+    assert (await processed_at(conn, first) or 0) <= (
+        await processed_at(conn, f"{people[0].uri}/follows/1") or 0
+    )
+    assert (
+        await conn.fetchval("SELECT attempts FROM inbox_items WHERE activity_uri = $1", first) == 2
+    )

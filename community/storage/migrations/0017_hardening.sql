@@ -5,10 +5,12 @@
 -- activity id) changes nothing, so a group never announces one post twice.
 ALTER TABLE posts ADD COLUMN create_uri text;
 
--- A delivery claim names the worker that holds it (its lease number, outbox/lease.py): when the
--- worker's session ends, its advisory lock goes and its claims are taken back at once.
-CREATE SEQUENCE delivery_worker_ids AS integer MINVALUE 1 CYCLE;
+-- A claim (of a delivery, of an inbox item) names the worker that holds it (its lease number,
+-- outbox/lease.py): when the worker's session ends, its advisory lock goes and its claims are
+-- taken back at once.
+CREATE SEQUENCE worker_leases AS integer MINVALUE 1 CYCLE;
 ALTER TABLE deliveries ADD COLUMN claimed_by integer;
+ALTER TABLE inbox_items ADD COLUMN claimed_by integer;
 
 -- The inbox worker claims no item of an actor that has one in hand (per-actor order, and room
 -- for everyone else): the items in hand, by actor.
