@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,7 +11,8 @@ from typing import Any
 import asyncpg
 import orjson
 
-from community.actors import Actor
+from community.actors import Actor, find_actor_by_id, find_actor_by_uri
+from community.audience import members_only, stored_visibility
 from community.events import Event, entry_gone, new_entry, publish
 from community.html import html_to_text, sanitize_html, text_to_html
 from community.media import link_remote
@@ -20,7 +22,6 @@ from community.storage.queries import load_queries
 from community.storage.rows import Row, fetch_row
 from federation.vocabulary import Question, parse_object
 from federation.vocabulary.base import ASObject, id_of, ids_of
-from federation.vocabulary.constants import is_public
 
 Q = load_queries("community")
 
@@ -53,6 +54,8 @@ class Post(Row):
     removed_at: datetime | None = None
     removal_reason: str = ""
     locked: bool = False
+    # the Create that brought the post here first (another Create of it changes nothing)
+    create_uri: str | None = None
 
     @property
     def is_top_level(self) -> bool:
@@ -82,6 +85,19 @@ def content_of(obj: ASObject) -> str:
     return sanitize_html(str(content))
 
 
+def render_content(obj: ASObject) -> tuple[str, str]:
+    """(sanitised HTML, title): the CPU-bound part of storing a post."""
+    content = content_of(obj)
+    return content, title_of(obj, content)
+
+
+async def render_off_loop(obj: ASObject) -> tuple[str, str]:
+    """:func:`render_content` on a thread: nh3 releases the GIL while it parses, so the event
+    loop stays free (other items, other requests) and an inbox item's time budget can fire
+    even on pathological HTML (the thread finishes its work; its result is dropped)."""
+    return await asyncio.to_thread(render_content, obj)
+
+
 def language_of(obj: ASObject) -> str | None:
     content_map = getattr(obj, "contentMap", None)
     if isinstance(content_map, dict) and content_map:
@@ -89,17 +105,6 @@ def language_of(obj: ASObject) -> str | None:
     language = getattr(obj, "language", None)
     identifier = language.get("identifier") if isinstance(language, dict) else None
     return str(identifier)[:16] if identifier else None
-
-
-def visibility_of(obj: ASObject, author: Actor) -> str:
-    to, cc = ids_of(obj.to), ids_of(obj.cc)
-    if is_public(to):
-        return "public"
-    if is_public(cc):
-        return "unlisted"
-    if author.followers_uri and author.followers_uri in to + cc:
-        return "followers"
-    return "direct"
 
 
 def parse_datetime(value: str | None) -> datetime:
@@ -143,7 +148,15 @@ async def store_post(
         return existing, False
     parent_uri = id_of(obj.in_reply_to)
     parent = await find_post(conn, parent_uri) if parent_uri else None
-    values = _post_values(obj, data, author, _group_id(group, parent), parent, local)
+    in_group = await _audience_group(conn, obj, group, parent)
+    parent_visibility = parent.visibility if parent else None
+    visibility = stored_visibility(
+        ids_of(obj.to), ids_of(obj.cc), author, in_group, parent_visibility
+    )
+    rendered = await render_off_loop(obj)
+    values = _post_values(
+        obj, data, author, _group_id(group, parent), parent, local, (*rendered, visibility)
+    )
     post = await fetch_row(conn, Post, Q["insert_post"], *values)
     if post is None:  # stored by a concurrent worker a moment ago
         stored = await find_post(conn, obj.id)
@@ -166,6 +179,19 @@ def _group_id(group: Actor | None, parent: Post | None) -> int | None:
     return group.id if group else None
 
 
+async def _audience_group(
+    conn: Conn, obj: ASObject, group: Actor | None, parent: Post | None
+) -> Actor | None:
+    """The community whose audience a post is for: the one given, else its thread's, else the
+    one its ``audience`` names (ours, or one we know)."""
+    if group is not None:
+        return group
+    if parent is not None and parent.group_id is not None:
+        return await find_actor_by_id(conn, parent.group_id)
+    named = id_of(obj.audience)
+    return await find_actor_by_uri(conn, named) if named else None
+
+
 def _post_values(
     obj: ASObject,
     data: dict[str, Any],
@@ -173,9 +199,11 @@ def _post_values(
     group_id: int | None,
     parent: Post | None,
     local: bool,
+    derived: tuple[str, str, str],
 ) -> list[Any]:
-    """The ``insert_post`` parameters of a new post."""
-    content = content_of(obj)
+    """The ``insert_post`` parameters of a new post (``derived``: its content, title and
+    visibility)."""
+    content, title, visibility = derived
     return [
         obj.id,
         obj.type_names()[0],
@@ -184,12 +212,12 @@ def _post_values(
         id_of(obj.in_reply_to),
         (parent.root_id or parent.id) if parent else None,
         id_of(obj.url),
-        title_of(obj, content),
+        title,
         content,
         obj.summary or None,
         bool(obj.sensitive),
         language_of(obj),
-        visibility_of(obj, author),
+        visibility,
         local,
         data,
         parse_datetime(obj.published),
@@ -233,14 +261,14 @@ async def update_post(conn: Conn, post: Post, data: dict[str, Any]) -> Post | No
     if data == post.raw:
         return post  # the local path hears our own edit once more
     obj = parse_object(data)
-    content = content_of(obj)
+    content, title = await render_off_loop(obj)
     edited = edited_parts(data) != edited_parts(post.raw)
     if edited:
         await conn.execute(Q["insert_post_edit"], post.id)
     record = await conn.fetchrow(
         Q["update_post_content"],
         post.id,
-        title_of(obj, content),
+        title,
         content,
         obj.summary or None,
         bool(obj.sensitive),
@@ -279,9 +307,15 @@ async def record_share(conn: Conn, post: Post, group: Actor, announce_uri: str |
         await publish(conn, new_entry(post.id, share_id, group.id))
 
 
+async def remember_create(conn: Conn, post: Post, create_uri: str) -> None:
+    """Remember the first ``Create`` that brought ``post`` here (one post, one Create)."""
+    await conn.execute(Q["remember_create"], post.id, create_uri)
+
+
 async def attach_to_group(conn: Conn, post: Post, group: Actor) -> Post:
-    """A post of ours stored before its group accepted it joins the group now."""
-    record = await conn.fetchrow(Q["attach_to_group"], post.id, group.id)
+    """A post stored before its group accepted it joins the group now (members-only, when the
+    group is private: :mod:`community.audience`)."""
+    record = await conn.fetchrow(Q["attach_to_group"], post.id, group.id, members_only(group))
     return post if record is None else Post.from_record(record)
 
 

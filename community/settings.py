@@ -22,6 +22,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from federation.delivery import MAX_ATTEMPTS
+
 DEV_DOMAIN = "localhost:8000"
 
 _HOST_RE = re.compile(
@@ -147,7 +149,7 @@ class Settings(BaseSettings):
         default=120.0, ge=1, description="A claim not finished by then is taken back."
     )
     delivery_max_attempts: int = Field(
-        default=17, ge=1, le=50, description="Attempts before a delivery is given up."
+        default=MAX_ATTEMPTS, ge=1, description="Attempts before a delivery is given up."
     )
     delivery_breaker_failures: int = Field(
         default=5, ge=1, description="Failures in a row that pause a host (circuit breaker)."
@@ -246,6 +248,17 @@ class Settings(BaseSettings):
     def _split_cidrs(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("delivery_max_attempts")
+    @classmethod
+    def _check_max_attempts(cls, value: int) -> int:
+        # the back-off table has 16 retries (Mastodon's): more attempts would never happen
+        if value > MAX_ATTEMPTS:
+            raise ValueError(
+                f"at most {MAX_ATTEMPTS} (1 attempt and Mastodon's {MAX_ATTEMPTS - 1} retries, "
+                "about 2.6 days; see docs/delivery.md)"
+            )
         return value
 
     @field_validator("database_url")

@@ -13,6 +13,7 @@ from datetime import datetime
 import asyncpg
 
 from community.actors import Actor
+from community.audience import mention_uris, tags_of
 from community.media import Media, media_of_posts
 from community.membership import find_follow
 from community.polls import PollView, polls_of_posts
@@ -232,16 +233,6 @@ async def load_accounts(conn: Conn, actor_ids: Iterable[int]) -> dict[int, Accou
             bool(row["is_admin"]),
         )
     return found
-
-
-def tags_of(raw: dict[str, object]) -> list[dict[str, object]]:
-    tags = raw.get("tag")
-    items = tags if isinstance(tags, list) else [tags] if isinstance(tags, dict) else []
-    return [t for t in items if isinstance(t, dict)]
-
-
-def mention_uris(raw: dict[str, object]) -> list[str]:
-    return [str(t["href"]) for t in tags_of(raw) if t.get("type") == "Mention" and t.get("href")]
 
 
 def hashtags_of(raw: dict[str, object]) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from community.actors import Actor, find_actor_by_id
+from community.audience import compose, withdrawal
 from community.errors import InvalidInput
 from community.media import attach
 from community.membership import find_follow, record_follow, remove_follow
@@ -28,6 +29,7 @@ from outbox.activities import (
     build_response,
     build_undo,
     build_vote,
+    mentioned_in,
     stored_activity,
 )
 from outbox.send import Audience, Outgoing, send
@@ -80,33 +82,38 @@ async def publish(
 ) -> Post:
     """Post (to a group, when given) or reply; the group's own rules decide on arrival.
 
-    The post is stored here, unattached to a local group: the group's ``Create`` handler
-    attaches it once its rules allow (the local path, :mod:`outbox.send`).
+    Every way our people post comes here (CLI, client API, C2S), and the post's audience
+    (addressing, deliveries, listing, stored visibility) is what
+    :func:`community.audience.compose` decides, nothing else. The post is stored here,
+    unattached to a local group: the group's ``Create`` handler attaches it once its rules
+    allow (the local path, :mod:`outbox.send`).
     """
     comp = composition or Composition()
     check_text(text, comp)
     async with conn.transaction():
         parent, parent_author, group = await _thread_of(conn, in_reply_to, group)
+        mentioned = mentioned_in(author, group, parent_author, comp)
+        audience = compose(author, comp.visibility, group=group, mentioned=mentioned)
         note = build_note(
             urls,
             author,
             text,
+            audience=audience,
+            mentioned=mentioned,
             group=group,
             parent=parent,
-            parent_author=parent_author,
             title=title,
             composition=comp,
         )
         remote_group = group if group is not None and not group.local else None
         post, _ = await store_post(conn, note, author, remote_group, local=True)
         await _carry(conn, post, author, comp)
-        recipients = tuple(a for a in (group, parent_author, *comp.mentions) if a is not None)
-        audience = Audience(
-            actors=recipients,
-            followers_of=None if comp.visibility == "direct" else author,
-            listed=comp.visibility in ("public", "unlisted"),
+        deliveries = Audience(
+            actors=audience.recipients,
+            followers_of=author if audience.to_followers else None,
+            listed=audience.listed,
         )
-        await send(conn, author, Outgoing.of(build_create(urls, author, note)), audience)
+        await send(conn, author, Outgoing.of(build_create(urls, author, note)), deliveries)
     return post
 
 
@@ -137,10 +144,14 @@ async def delete(conn: Conn, urls: Urls, author: Actor, post: Post) -> None:
     async with conn.transaction():
         group = await find_actor_by_id(conn, post.group_id) if post.group_id else None
         await delete_post(conn, post, author.uri)
-        activity = build_delete(urls, author, post, group)
-        recipients = (group,) if group is not None else ()
-        audience = Audience(actors=recipients, followers_of=author, listed=True)
-        await send(conn, author, Outgoing.of(activity), audience)
+        audience = withdrawal(author, group, post.visibility)
+        activity = build_delete(urls, author, post, audience)
+        deliveries = Audience(
+            actors=audience.recipients,
+            followers_of=author if audience.to_followers else None,
+            listed=audience.listed,
+        )
+        await send(conn, author, Outgoing.of(activity), deliveries)
 
 
 async def like(conn: Conn, urls: Urls, person: Actor, post: Post, kind: str = "Like") -> str:

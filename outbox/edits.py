@@ -13,18 +13,27 @@ from __future__ import annotations
 from typing import Any
 
 from community.actors import Actor, find_actor_by_id
+from community.audience import Requested, compose
 from community.errors import InvalidInput
 from community.media import attach
 from community.posts import Post, find_post, update_post
 from community.storage.database import Conn
 from community.urls import Urls
 from outbox.actions import check_text
-from outbox.activities import Composition, build_note, build_update, now_iso
+from outbox.activities import Composition, build_note, build_update, mentioned_in, now_iso
 from outbox.send import Audience, Outgoing, send
 
 # The fields of a poll, kept through an edit of its text.
 POLL_FIELDS = ("oneOf", "anyOf", "endTime", "closed", "votersCount")
-VISIBILITY = {"followers": "private"}  # our word → Mastodon's
+#: Our stored visibilities → what Mastodon's apps ask for (a members-only post stays in its
+#: community: :func:`community.audience.compose` decides that again for the edit).
+VISIBILITY: dict[str, Requested] = {
+    "public": "public",
+    "unlisted": "unlisted",
+    "followers": "private",
+    "members": "private",
+    "direct": "direct",
+}
 
 
 async def edit(
@@ -49,13 +58,16 @@ async def edit(
             group = await find_actor_by_id(conn, post.group_id)
         parent = await find_post(conn, post.in_reply_to_uri) if post.in_reply_to_uri else None
         parent_author = await find_actor_by_id(conn, parent.author_id) if parent else None
+        mentioned = mentioned_in(author, group, parent_author, comp)
+        audience = compose(author, comp.visibility, group=group, mentioned=mentioned)
         note = build_note(
             urls,
             author,
             text,
+            audience=audience,
+            mentioned=mentioned,
             group=group,
             parent=parent,
-            parent_author=parent_author,
             title=_title(post),
             composition=comp,
         )
@@ -64,19 +76,18 @@ async def edit(
         if edited is None:
             raise InvalidInput("the post is gone")
         await attach(conn, post.id, author, comp.media)
-        recipients = tuple(a for a in (group, parent_author, *comp.mentions) if a is not None)
-        audience = Audience(
-            actors=recipients,
-            followers_of=None if comp.visibility == "direct" else author,
+        deliveries = Audience(
+            actors=audience.recipients,
+            followers_of=author if audience.to_followers else None,
             listed=False,
         )
-        await send(conn, author, Outgoing.of(build_update(urls, author, note)), audience)
+        await send(conn, author, Outgoing.of(build_update(urls, author, note)), deliveries)
     return edited
 
 
-def visibility_of(post: Post) -> str:
+def visibility_of(post: Post) -> Requested:
     """The Mastodon visibility an edit keeps."""
-    return VISIBILITY.get(post.visibility, post.visibility)
+    return VISIBILITY.get(post.visibility, "direct")
 
 
 def _title(post: Post) -> str | None:

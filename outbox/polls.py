@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from community.actors import Actor, find_actor_by_id
+from community.audience import mention_uris
 from community.polls import Poll, check_vote, find_poll, interested_ids, record_votes
 from community.posts import Post, update_post
-from community.statuses import mention_uris
 from community.storage.database import Conn
 from community.urls import Urls
 from outbox.activities import build_poll_vote, build_update, with_counts

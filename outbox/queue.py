@@ -14,6 +14,7 @@ from datetime import datetime
 from community.storage.database import Conn
 from community.storage.queries import load_queries
 from federation.delivery import DeliveryOutcome, Verdict
+from outbox.lease import LEASE_CLASS
 
 Q = load_queries("outbox")
 #: The ``deliveries.state`` each verdict leaves its row in.
@@ -119,7 +120,9 @@ def new_token() -> int:
 
 
 async def release_stale_claims(conn: Conn, visibility_seconds: float) -> int:
-    status = await conn.execute(Q["release_stale_claims"], visibility_seconds)
+    """Take back the claims of dead workers (their lease is gone: at once) and of stuck ones
+    (older than the visibility timeout); how many."""
+    status = await conn.execute(Q["release_stale_claims"], visibility_seconds, LEASE_CLASS)
     return int(status.rsplit(" ", 1)[-1])
 
 
@@ -128,10 +131,14 @@ async def purge_finished(conn: Conn, days: int) -> int:
     return int(status.rsplit(" ", 1)[-1])
 
 
-async def claim(conn: Conn, limit: int, policy: HostPolicy) -> list[Claimed]:
+async def claim(
+    conn: Conn, limit: int, policy: HostPolicy, worker_id: int | None = None
+) -> list[Claimed]:
+    """Up to ``limit`` due rows for the worker holding lease ``worker_id`` (None: a worker
+    stepped by hand, whose claims only the visibility timeout takes back)."""
     token = new_token()
     rows = await conn.fetch(
-        Q["claim_deliveries"], limit, token, policy.connections, policy.breaker_failures
+        Q["claim_deliveries"], limit, token, policy.connections, policy.breaker_failures, worker_id
     )
     return [
         Claimed(

@@ -15,10 +15,11 @@ did whether one of our groups announces, and calls these.
 from __future__ import annotations
 
 from community.actors import Actor
+from community.audience import announce_listed
 from community.posts import find_group_boost
 from community.storage.database import Conn
 from community.urls import Urls
-from outbox.activities import build_boost, build_undo, build_wrap, is_listed
+from outbox.activities import build_boost, build_undo, build_wrap
 from outbox.send import Audience, Outgoing, send
 
 
@@ -28,7 +29,7 @@ async def announce_wrapped(
     """Announce{received activity} to the group's FEP-1b12 (and unknown-software) followers."""
     wrap = build_wrap(urls, group, received_body, received_uri)
     audience = Audience(
-        followers_of=group, family="fep1b12", listed=is_listed(group), form="fep1b12"
+        followers_of=group, family="fep1b12", listed=announce_listed(group), form="fep1b12"
     )
     await send(conn, group, wrap, audience)
     return wrap.uri

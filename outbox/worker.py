@@ -1,10 +1,11 @@
 """The delivery worker: claim due rows, sign them in threads, POST them, record outcomes.
 
 ``run_once()`` does one claim → deliver → record round and returns (tests step it by hand);
-``run()`` pipelines the same steps until asked to stop: it claims again as soon as there is
+``run()`` pipelines the same steps until asked to stop: it holds a lease for its whole life
+(:mod:`outbox.lease`: its claims die with its process), claims again as soon as there is
 room, wakes on ``NOTIFY fediverse_deliveries`` (sent when a fan-out commits) or on a short
-poll, records outcomes in batches, and on stop finishes what is in flight (up to a grace
-period) and gives back what it never attempted.
+poll, takes back dead workers' claims on each poll, records outcomes in batches, and on stop
+finishes what is in flight (up to a grace period) and gives back what it never attempted.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from federation.errors import DeliveryError
 from federation.keys import load_private_key
 from outbox import queue
 from outbox.config import WorkerConfig
+from outbox.lease import Lease, give_up_lease, take_lease
 from outbox.queue import Claimed, Finished
 
 log = logging.getLogger(__name__)
@@ -67,10 +69,7 @@ class DeliveryWorker:
         # stops what was queued before it
         self.is_host_allowed = is_host_allowed
         self._blocked: set[str] = set()
-        self.clients = HttpClients(
-            allow_list=config.allow_list, limit_per_host=config.host_policy.connections
-        )
-        self.executor = ThreadPoolExecutor(config.signing_threads, thread_name_prefix="sign")
+        self._open()
         self.finished: list[Finished] = []
         self.claimed: dict[int, Claimed] = {}
         self.delivered_total = 0
@@ -79,7 +78,18 @@ class DeliveryWorker:
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
         self._random = random.Random()  # noqa: S311 - jitter, not secrets
-        self._stale_checked = 0.0
+        self._lease: Lease | None = None
+        self._released_at = 0.0
+        self._purged_at = 0.0
+
+    def _open(self) -> None:
+        """The HTTP clients and signing threads (again, after :meth:`close`)."""
+        self.clients = HttpClients(
+            allow_list=self.config.allow_list,
+            limit_per_host=self.config.host_policy.connections,
+        )
+        self.executor = ThreadPoolExecutor(self.config.signing_threads, thread_name_prefix="sign")
+        self._closed = False
 
     # -- one round, for tests and simple callers ------------------------------------------
     async def run_once(self) -> int:
@@ -94,7 +104,10 @@ class DeliveryWorker:
     # -- the long-running loop ------------------------------------------------------------
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; then finish or give back what is claimed."""
+        if self._closed:  # started again after a failure (fediverse.worker restarts it)
+            self._open()
         async with self.pool.acquire() as listener:
+            self._lease = await take_lease(listener)
             await listener.add_listener(CHANNEL, self._notified)
             try:
                 await self._loop(stop)
@@ -102,6 +115,8 @@ class DeliveryWorker:
                 await self._shutdown()
                 with contextlib.suppress(asyncpg.PostgresError, OSError):
                     await listener.remove_listener(CHANNEL, self._notified)
+                    await give_up_lease(self._lease)
+                self._lease = None
 
     async def _loop(self, stop: asyncio.Event) -> None:
         config = self.config
@@ -109,9 +124,11 @@ class DeliveryWorker:
         more = True
         while not stop.is_set():
             self._wake.clear()
+            if self._lease is not None:
+                self._lease.check()
+            await self._release_stale()
             free = config.concurrency - len(self.claimed)
             if more and free >= min(config.batch_size, config.concurrency // 4 or 1):
-                await self._release_stale()
                 claimed = await self._claim(min(free, config.batch_size))
                 more = len(claimed) == min(free, config.batch_size)
                 if claimed:
@@ -163,23 +180,31 @@ class DeliveryWorker:
         self.close()
 
     def close(self) -> None:
+        self._closed = True
         self.clients.close()
         self.executor.shutdown(wait=False, cancel_futures=True)
 
     # -- steps ----------------------------------------------------------------------------
     async def _release_stale(self, *, force: bool = False) -> None:
+        """Once per poll: take back dead workers' claims (their lease is gone) and stuck
+        ones' (past the visibility timeout); now and then, purge old finished rows."""
         now = time.monotonic()
-        if force or now - self._stale_checked > self.config.visibility_seconds / 4:
-            self._stale_checked = now
-            async with self.pool.acquire() as conn:
-                released = await queue.release_stale_claims(conn, self.config.visibility_seconds)
+        if not force and now - self._released_at < self.config.poll_seconds:
+            return
+        self._released_at = now
+        purge = force or now - self._purged_at > self.config.visibility_seconds / 4
+        async with self.pool.acquire() as conn:
+            released = await queue.release_stale_claims(conn, self.config.visibility_seconds)
+            if purge:
+                self._purged_at = now
                 await queue.purge_finished(conn, self.config.keep_finished_days)
-            if released:
-                log.warning("took back %d stale delivery claim(s)", released)
+        if released:
+            log.warning("took back %d delivery claim(s) of dead or stuck workers", released)
 
     async def _claim(self, limit: int) -> list[Claimed]:
+        worker_id = self._lease.worker_id if self._lease is not None else None
         async with self.pool.acquire() as conn:
-            claimed = await queue.claim(conn, limit, self.config.host_policy)
+            claimed = await queue.claim(conn, limit, self.config.host_policy, worker_id)
             await self._load(conn, claimed)
         for item in claimed:
             self.claimed[item.id] = item

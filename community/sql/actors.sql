@@ -50,7 +50,8 @@ FROM users WHERE state = 'active'
 SELECT * FROM actors WHERE uri = $1 OR url = $1 LIMIT 1
 
 -- name: count_local_content
-SELECT (SELECT count(*) FROM posts WHERE local AND deleted_at IS NULL) AS posts,
+SELECT (SELECT count(*) FROM posts
+        WHERE local AND deleted_at IS NULL AND visibility <> 'members') AS posts,
        (SELECT count(*) FROM actors WHERE local AND type = 'Group') AS groups
 
 -- name: get_activity_by_uri

@@ -73,6 +73,7 @@ SELECT p.*, a.username AS author_username, a.domain AS author_domain, a.name AS 
             AND c.deleted_at IS NULL) AS replies
 FROM posts p JOIN actors a ON a.id = p.author_id
 WHERE p.group_id = $1 AND p.in_reply_to_uri IS NULL AND p.deleted_at IS NULL
+  AND p.visibility IN ('public', 'unlisted')
 ORDER BY p.id DESC LIMIT $2
 
 -- name: pinned_posts
@@ -101,8 +102,13 @@ SELECT * FROM group_shares WHERE announce_uri = $1
 -- name: get_ban_by_activity
 SELECT * FROM group_bans WHERE activity_uri = $1
 
+-- name: remember_create
+UPDATE posts SET create_uri = $2 WHERE id = $1 AND create_uri IS NULL
+
 -- name: attach_to_group
-UPDATE posts SET group_id = $2 WHERE id = $1 AND group_id IS NULL RETURNING *
+-- $3: the group is private (its posts are for its members only)
+UPDATE posts SET group_id = $2, visibility = CASE WHEN $3 THEN 'members' ELSE visibility END
+WHERE id = $1 AND group_id IS NULL RETURNING *
 
 -- name: get_vote_of
 SELECT * FROM votes WHERE actor_id = $1 AND post_id = $2

@@ -17,6 +17,9 @@ WITH followed AS (
        AND p.deleted_at IS NULL AND p.id > $3 AND p.id < $4
        AND (p.visibility <> 'direct' OR p.author_id = $1
             OR p.raw -> 'to' ? $2 OR p.raw -> 'cc' ? $2)
+       -- members-only posts (community/audience.py): to the group's members
+       AND (p.visibility <> 'members' OR p.author_id = $1
+            OR p.group_id IN (SELECT id FROM followed))
        AND NOT hides($1, p.author_id)
      ORDER BY CASE WHEN $6 THEN p.id END ASC, p.id DESC
      LIMIT $5)

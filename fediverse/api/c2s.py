@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from community.activities import find_activity, latest_activity_uri
 from community.actors import Actor, find_actor_by_uri
+from community.audience import Requested
 from community.context import AppContext
 from community.errors import InvalidInput
 from community.html import html_to_text, sanitize_html
@@ -102,7 +103,7 @@ def _text_of(note: dict[str, Any]) -> str:
     return html_to_text(sanitize_html(str(note.get("content") or "")))
 
 
-def _visibility(person: Actor, to: list[str], cc: list[str]) -> str:
+def _visibility(person: Actor, to: list[str], cc: list[str]) -> Requested:
     if AS_PUBLIC in to:
         return "public"
     if AS_PUBLIC in cc:
@@ -118,7 +119,9 @@ async def _addressed(conn: Conn, uris: list[str]) -> list[Actor]:
     return [actor for actor in found if actor is not None]
 
 
-def _composition(note: dict[str, Any], visibility: str, addressed: list[Actor]) -> Composition:
+def _composition(
+    note: dict[str, Any], visibility: Requested, addressed: list[Actor]
+) -> Composition:
     """The post's form; the first group addressed is where it goes, any other is mentioned."""
     groups = [a for a in addressed if a.is_group]
     summary = note.get("summary")

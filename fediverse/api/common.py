@@ -9,9 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from community.actors import Actor, find_actor_by_id
+from community.audience import may_see
 from community.context import AppContext
 from community.errors import FediverseError, InvalidInput
-from community.membership import find_follow
 from community.posts import Post, find_post_by_id, find_posts_by_ids
 from community.safety import find_block, hidden_among
 from community.statuses import (
@@ -19,13 +19,11 @@ from community.statuses import (
     Entry,
     load_accounts,
     load_bundle,
-    mention_uris,
     relationships,
     share_entry,
 )
 from community.storage.database import Conn
 from federation.errors import FederationError
-from federation.vocabulary.base import ids_of
 from federation.webfinger import parse_handle
 from fediverse.api.auth import Caller, require
 from fediverse.api.entities import JSON, render_account, render_entry, render_relationship
@@ -49,31 +47,11 @@ def path_id(request: Request, name: str = "id") -> int:
     return int(value)
 
 
-async def can_see(conn: Conn, post: Post, viewer: Actor | None) -> bool:
-    """Mastodon's visibility rules: public and unlisted to all; private to followers and
-    those mentioned; direct to those mentioned; everything to its author."""
-    if post.deleted_at is not None:
-        return False
-    if post.visibility in ("public", "unlisted"):
-        return True
-    if viewer is None:
-        return False
-    if post.author_id == viewer.id:
-        return True
-    addressed = ids_of(post.raw.get("to")) + ids_of(post.raw.get("cc")) + mention_uris(post.raw)
-    if viewer.uri in addressed:
-        return True
-    if post.visibility == "followers":
-        follow = await find_follow(conn, viewer.id, post.author_id)
-        return follow is not None and follow.accepted
-    return False
-
-
 async def visible_post(conn: Conn, post_id: int, viewer: Actor | None) -> Post:
     """The post, if ``viewer`` may see it: not when its author blocks them (as Mastodon's
     ``StatusPolicy#show?``)."""
     post = await find_post_by_id(conn, post_id)
-    if post is None or not await can_see(conn, post, viewer):
+    if post is None or not await may_see(conn, post, viewer):
         raise not_found()
     if viewer is not None and await find_block(conn, post.author_id, viewer.id) is not None:
         raise not_found()
@@ -85,7 +63,7 @@ async def visible_ids(conn: Conn, post_ids: Sequence[int], viewer: Actor | None)
     accounts blocked either way, muted, or on a blocked server are left out)."""
     posts = await find_posts_by_ids(conn, post_ids)
     hidden = await hidden_among(conn, viewer.id, {p.author_id for p in posts}) if viewer else set()
-    return [p.id for p in posts if p.author_id not in hidden and await can_see(conn, p, viewer)]
+    return [p.id for p in posts if p.author_id not in hidden and await may_see(conn, p, viewer)]
 
 
 async def entry_of(conn: Conn, entry_id: int) -> Entry:

@@ -13,9 +13,10 @@ from starlette.routing import Route
 
 from community import conversations as talks
 from community.actors import Actor
+from community.audience import mention_uris
 from community.conversations import Conversation
 from community.posts import Post
-from community.statuses import Bundle, Entry, load_bundle, mention_uris
+from community.statuses import Bundle, Entry, load_bundle
 from community.storage.database import Conn
 from fediverse.api.auth import require
 from fediverse.api.common import answer, entry_of, path_id, render_entries, visible_post

@@ -16,14 +16,15 @@ from typing import Any
 import asyncpg
 
 from community.actors import Actor
+from community.audience import mention_uris
 from community.html import html_to_text
 from community.notifications import Notification
-from community.statuses import AccountView, Bundle, Entry, PostView, hashtags_of, mention_uris
+from community.statuses import AccountView, Bundle, Entry, PostView, hashtags_of
 from community.urls import Urls
 from fediverse.api.attachments import render_media, render_poll
 
 JSON = dict[str, Any]
-VISIBILITY = {"followers": "private"}  # our word → Mastodon's
+VISIBILITY = {"followers": "private", "members": "private"}  # our words → Mastodon's
 
 
 def iso(moment: datetime | None) -> str | None:

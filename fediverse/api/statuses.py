@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from community import compose
 from community.actors import Actor, find_local_actor
+from community.audience import Requested, is_requested
 from community.errors import InvalidInput
 from community.html import html_to_text
 from community.media import Media, attachable
@@ -35,12 +36,11 @@ from outbox import actions, reactions
 from outbox.actions import MAX_POST_LENGTH
 from outbox.activities import Composition
 
-VISIBILITIES = frozenset({"public", "unlisted", "private", "direct"})
 REPLY_NOT_FOUND = "The post you are trying to reply to does not appear to exist."
 MAX_SPOILER = 500
 
 
-def check_status(params: Params, *, carries_media: bool) -> tuple[str, str, str, str | None]:
+def check_status(params: Params, *, carries_media: bool) -> tuple[str, Requested, str, str | None]:
     """(text, visibility, spoiler text, language), or Mastodon's 422."""
     text = params.text("status") or ""
     if not text.strip() and not carries_media:
@@ -48,7 +48,7 @@ def check_status(params: Params, *, carries_media: bool) -> tuple[str, str, str,
     if len(text) > MAX_POST_LENGTH:
         raise invalid(f"Text character limit of {MAX_POST_LENGTH} exceeded")
     visibility = params.text("visibility") or "public"
-    if visibility not in VISIBILITIES:
+    if not is_requested(visibility):
         raise invalid("Visibility is not included in the list")
     spoiler = params.text("spoiler_text") or ""
     if len(spoiler) > MAX_SPOILER:
@@ -79,7 +79,7 @@ async def read_composition(
     person: Actor,
     params: Params,
     *,
-    visibility: str | None = None,
+    visibility: Requested | None = None,
     media: tuple[Media, ...] = (),
     language: str | None = None,
 ) -> tuple[str, Composition, Actor | None]:

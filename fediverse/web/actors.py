@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from community import collections as col
 from community.actors import Actor, find_instance_actor, find_local_actor, get_local_key
+from community.audience import may_fetch_in, members_only
 from community.errors import InvalidInput, NotFoundError
 from community.modlog import render_modlog
 from community.posts import pinned_posts
@@ -17,6 +18,7 @@ from fediverse.web.negotiation import choose_representation
 from fediverse.web.pages import render_profile
 from fediverse.web.responses import ActivityResponse
 from fediverse.web.signed_fetch import check_authorized_fetch
+from fediverse.web.signer import signer_of
 from fediverse.web.state import context
 
 _TYPE_OF_PREFIX = {prefix: actor_type for actor_type, prefix in ACTOR_PATH_PREFIX.items()}
@@ -126,11 +128,14 @@ async def moderators(request: Request) -> Response:
 
 
 async def featured(request: Request) -> Response:
-    """Pinned posts, inline (Lemmy and Mastodon read ``orderedItems`` of ``featured``)."""
+    """Pinned posts, inline (Lemmy and Mastodon read ``orderedItems`` of ``featured``); a
+    private group's only to those :func:`community.audience.may_fetch_in` allows."""
     group = await _actor_at(request)
     await check_authorized_fetch(request)
+    signer = await signer_of(request) if members_only(group) else None
     async with context(request).pool.acquire() as conn:
-        pinned = await pinned_posts(conn, group)
+        allowed = await may_fetch_in(conn, group, signer)
+        pinned = await pinned_posts(conn, group) if allowed else []
     return ActivityResponse(col.render_inline(f"{group.uri}/featured", pinned))
 
 

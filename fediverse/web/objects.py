@@ -8,6 +8,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from community.activities import find_activity
+from community.audience import may_fetch
 from community.errors import NotFoundError
 from community.modlog import MODLOG_CONTEXT, find_item
 from community.posts import find_post
@@ -15,6 +16,7 @@ from community.render import AS_CONTEXT
 from fediverse.web.negotiation import AS2_MEDIA_TYPE
 from fediverse.web.responses import ActivityResponse
 from fediverse.web.signed_fetch import check_authorized_fetch
+from fediverse.web.signer import signer_of
 from fediverse.web.state import context
 
 
@@ -33,12 +35,19 @@ async def activity(request: Request) -> Response:
 
 
 async def post(request: Request) -> Response:
+    """A post of ours, to whom :func:`community.audience.may_fetch` allows (a members-only
+    post: to its group's members' servers, asking with a signed GET); 404 to anyone else."""
     await check_authorized_fetch(request)
     ctx = context(request)
     uri = ctx.urls.object_uri(request.path_params["id"])
     async with ctx.pool.acquire() as conn:
         found = await find_post(conn, uri)
-    if found is None or not found.local or found.visibility in ("followers", "direct"):
+    if found is None or not found.local:
+        raise NotFoundError("object")
+    signer = None if found.visibility in ("public", "unlisted") else await signer_of(request)
+    async with ctx.pool.acquire() as conn:
+        allowed = await may_fetch(conn, found, signer)
+    if not allowed:
         raise NotFoundError("object")
     if found.deleted_at is not None:
         tombstone = {"@context": AS_CONTEXT, "id": uri, "type": "Tombstone"}

@@ -10,6 +10,7 @@ from starlette.routing import Route
 from starlette.templating import Jinja2Templates
 
 from community.actors import Actor, list_local_actors
+from community.audience import members_only
 from community.posts import recent_threads
 from community.storage.database import Record
 from fediverse.web.state import context
@@ -23,7 +24,7 @@ RECENT_THREADS = 30
 async def render_profile(request: Request, actor: Actor) -> Response:
     ctx = context(request)
     threads: list[Record] = []
-    if actor.is_group and not actor.manually_approves_followers:
+    if actor.is_group and not members_only(actor):  # a private group's page shows no posts
         async with ctx.pool.acquire() as conn:
             threads = await recent_threads(conn, actor, RECENT_THREADS)
     return templates.TemplateResponse(

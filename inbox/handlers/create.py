@@ -8,6 +8,15 @@ rule, bans, locked threads); an allowed post is stored and re-shared (a
 the group pre-moderates it; a refused one earns its author a ``Reject`` with the reason. Posts
 that reach no group are kept only if they concern someone here. A vote on one of our polls (a
 ``Note`` named after an option) is counted instead (:mod:`inbox.handlers.polls`).
+
+A post is its author's and is one post (FEP-1b12 and DESIGN.md §5):
+
+* the object is the actor's: on the actor's server, attributed to the actor (an object from
+  another origin is fetched from there first, :func:`~inbox.handlers.common.trusted_object`),
+  and, when we know the post already, ours says the same author;
+* the first ``Create`` that brought the post here is remembered (``posts.create_uri``); another
+  ``Create`` of the same object, under another activity id, changes nothing (an edit comes as
+  ``Update``), so a group never announces one post twice.
 """
 
 from __future__ import annotations
@@ -19,10 +28,12 @@ from community.moderation import hold_post, is_thread_locked, must_hold
 from community.notifications import notify_mentions
 from community.posts import (
     POST_TYPES,
+    Post,
     admit_to_group,
     find_post,
     is_tombstoned,
     record_share,
+    remember_create,
     store_post,
 )
 from community.remote import authority_of
@@ -46,11 +57,22 @@ def check_post(obj: ASObject, author_uri: str) -> str:
     if not any(k in POST_TYPES for k in obj.type_names()):
         raise Refused(f"a Create of {obj.type!r} is not a post we keep")
     object_uri = obj.id
+    # TODO(issue 11, origins): compare federation.origins once the harden branch lands
     if not object_uri or authority_of(object_uri) != authority_of(author_uri):
         raise Refused("the post's id is not on its author's server")
     if id_of(obj.attributed_to) != author_uri:
         raise Refused("the post is not attributed to the activity's actor")
     return object_uri
+
+
+def check_known(known: Post, author: Actor, rx: Received) -> Ignored | None:
+    """A post we have: refused when it is someone else's; ignored when another ``Create``
+    brought it already (one post, one ``Create``)."""
+    if known.author_id != author.id:
+        raise Refused("the post is someone else's: its author here is not the activity's actor")
+    if known.create_uri is not None and known.create_uri != rx.activity_uri:
+        return Ignored("a second Create of a post we have changes nothing (an edit is an Update)")
+    return None
 
 
 async def groups_for(conn: Conn, ctx: AppContext, rx: Received, obj: ASObject) -> list[Actor]:
@@ -105,12 +127,17 @@ async def handle(ctx: AppContext, rx: Received, tx: Transaction) -> Outcome:
     object_uri = check_post(obj, rx.actor_uri)
     author = await ensure_actor(ctx, rx.actor_uri)
     conn = await tx.begin()
+    known = await find_post(conn, object_uri)
+    ignored = check_known(known, author, rx) if known is not None else None
+    if ignored is not None:
+        return ignored
     counted = await take_vote(conn, ctx, obj, author)
     if counted is not None:
         return counted
     outcome = await store_and_share(conn, ctx, rx, obj, object_uri, author)
     post = await find_post(conn, object_uri)
     if post is not None:
+        await remember_create(conn, post, rx.activity_uri)
         parent = await find_post(conn, post.in_reply_to_uri or "")
         parent_author_id = parent.author_id if parent else None
         await notify_mentions(conn, post.id, author.id, addressed_uris(obj), parent_author_id)

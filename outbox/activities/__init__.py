@@ -12,7 +12,7 @@ answer; our activities carry both ``to`` and ``cc``; group announces carry ``aud
 Sending them is :func:`outbox.send.send`'s business.
 """
 
-from outbox.activities.announces import build_boost, build_wrap, group_addressing, is_listed
+from outbox.activities.announces import build_boost, build_wrap
 from outbox.activities.base import new_activity_uri, now_iso
 from outbox.activities.follows import (
     build_block,
@@ -30,6 +30,7 @@ from outbox.activities.posts import (
     build_profile_update,
     build_reblog,
     build_vote,
+    mentioned_in,
 )
 
 __all__ = [
@@ -48,8 +49,7 @@ __all__ = [
     "build_update",
     "build_vote",
     "build_wrap",
-    "group_addressing",
-    "is_listed",
+    "mentioned_in",
     "new_activity_uri",
     "now_iso",
     "stored_activity",

@@ -5,7 +5,8 @@
   ``crates/apub/apub/assets/lemmy/activities``) are the reference.
 * The microblog form: an ``Announce`` of the object, a boost (Mastodon, Misskey, GoToSocial…).
 
-Both carry ``audience``; a closed group addresses its members only (DESIGN.md §5).
+Both carry ``audience``, and are addressed as :mod:`community.audience` says (a private
+group's to its members only, DESIGN.md §5).
 """
 
 from __future__ import annotations
@@ -15,28 +16,17 @@ from typing import Any
 import orjson
 
 from community.actors import Actor
-from community.render import AS_CONTEXT, AS_PUBLIC
+from community.audience import announce_addressing, announce_listed
+from community.render import AS_CONTEXT
 from community.urls import Urls
 from outbox.activities.base import activity, new_activity_uri, now_iso
 from outbox.send import Outgoing
 
 
-def is_listed(group: Actor) -> bool:
-    """A closed group's announces go to its members only, never into a public outbox."""
-    return not group.manually_approves_followers
-
-
-def group_addressing(group: Actor) -> dict[str, Any]:
-    """Public groups address the world and cc their members; closed ones their members only."""
-    if is_listed(group):
-        return {"to": [AS_PUBLIC], "cc": [group.followers_uri], "audience": group.uri}
-    return {"to": [group.followers_uri], "cc": [], "audience": group.uri}
-
-
 def build_boost(urls: Urls, group: Actor, object_uri: str) -> dict[str, Any]:
     """The microblog form: a plain ``Announce`` of the object."""
     return activity(
-        urls, "Announce", group.uri, object_uri, **group_addressing(group), published=now_iso()
+        urls, "Announce", group.uri, object_uri, **announce_addressing(group), published=now_iso()
     )
 
 
@@ -52,7 +42,7 @@ def build_wrap(urls: Urls, group: Actor, received_body: str, received_uri: str |
         "id": new_activity_uri(urls),
         "type": "Announce",
         "actor": group.uri,
-        **group_addressing(group),
+        **announce_addressing(group),
         "published": now_iso(),
     }
     head = orjson.dumps(envelope)
@@ -62,5 +52,5 @@ def build_wrap(urls: Urls, group: Actor, received_body: str, received_uri: str |
         type="Announce",
         body=body,
         object_uri=received_uri,
-        addressed_to_public=is_listed(group),
+        addressed_to_public=announce_listed(group),
     )

@@ -1,9 +1,10 @@
 """What our people post and do to posts: the note, its ``Create`` and ``Delete``, votes,
 reblogs, and the ``Update`` of a profile.
 
-Posts are addressed as Mastodon and Lemmy both read them (DESIGN.md §4): ``to`` and ``cc`` as
-Mastodon addresses each visibility, ``audience`` and a ``Mention`` of the group for group
-posts, so Mastodon copies the group into replies.
+Posts are addressed as :mod:`community.audience` decides (``to`` and ``cc`` as Mastodon
+addresses each visibility; a private community's posts to the group alone), with ``audience``
+and a ``Mention`` of the group for group posts, so Mastodon copies the group into replies
+(DESIGN.md §4).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from community.actors import Actor
+from community.audience import PostAudience, Requested
 from community.html import text_to_html
 from community.media import Media, to_as2
 from community.polls import PollSpec, question_fields
@@ -26,7 +28,8 @@ from outbox.activities.base import activity, new_object_uri, now_iso
 class Composition:
     """What a Mastodon app adds to a post: its audience, warning, language, mentions, tags."""
 
-    visibility: str = "public"  # public, unlisted, private (followers only) or direct
+    #: what the app asked; :mod:`community.audience` decides what the post gets
+    visibility: Requested = "public"
     spoiler_text: str = ""
     sensitive: bool = False
     language: str | None = None
@@ -38,21 +41,6 @@ class Composition:
     media: tuple[Media, ...] = ()
     # a poll makes the post a Question
     poll: PollSpec | None = None
-
-
-def addressing(
-    author: Actor, mentioned: list[Actor], visibility: str
-) -> tuple[list[str], list[str]]:
-    """``to`` and ``cc`` as Mastodon addresses each visibility (public: to Public)."""
-    followers = [author.followers_uri] if author.followers_uri else []
-    others = [a.uri for a in mentioned]
-    if visibility == "unlisted":
-        return followers, [AS_PUBLIC, *others]
-    if visibility == "private":
-        return followers, others
-    if visibility == "direct":
-        return others, []
-    return [AS_PUBLIC], [*followers, *others]
 
 
 def mentioned_in(
@@ -70,19 +58,16 @@ def build_note(
     author: Actor,
     text: str,
     *,
+    audience: PostAudience,
+    mentioned: list[Actor],
     group: Actor | None,
     parent: Post | None,
-    parent_author: Actor | None,
     title: str | None,
     composition: Composition | None = None,
 ) -> dict[str, Any]:
-    """A post (``Page`` when it has a title and starts a thread) or a comment (``Note``)."""
+    """A post (``Page`` when it has a title and starts a thread) or a comment (``Note``),
+    addressed as its ``audience`` (:func:`community.audience.compose`) says."""
     comp = composition or Composition()
-    mentioned = mentioned_in(author, group, parent_author, comp)
-    # a closed group's posts are for its members: addressed to the group alone, never to the
-    # public or to the author's followers (DESIGN.md §5)
-    closed = group is not None and group.manually_approves_followers
-    to, cc = addressing(author, mentioned, "direct" if closed else comp.visibility)
     tags = [{"type": "Mention", "href": a.uri, "name": f"@{a.handle}"} for a in mentioned]
     tags += [{"type": "Hashtag", "href": urls.tag_url(t), "name": f"#{t}"} for t in comp.hashtags]
     content = comp.content_html or text_to_html(text)
@@ -93,8 +78,8 @@ def build_note(
         "content": content,
         "mediaType": "text/html",
         "source": {"content": text, "mediaType": "text/markdown"},
-        "to": to,
-        "cc": cc,
+        "to": list(audience.to),
+        "cc": list(audience.cc),
         "tag": tags,
         "published": now_iso(),
     }
@@ -162,11 +147,12 @@ def with_context(built: dict[str, Any], note: dict[str, Any]) -> dict[str, Any]:
     return built
 
 
-def build_delete(urls: Urls, author: Actor, post: Post, group: Actor | None) -> dict[str, Any]:
-    """``Delete`` of a post (a ``Tombstone``), to the public, the author's followers, its group."""
-    cc = [c for c in (author.followers_uri, group.uri if group else None) if c]
+def build_delete(urls: Urls, author: Actor, post: Post, audience: PostAudience) -> dict[str, Any]:
+    """``Delete`` of a post (a ``Tombstone``), addressed as :func:`community.audience.withdrawal`
+    says (the public, the author's followers and its group; a members-only post's, its group)."""
     tombstone = {"id": post.uri, "type": "Tombstone"}
-    return activity(urls, "Delete", author.uri, tombstone, to=[AS_PUBLIC], cc=cc)
+    to, cc = list(audience.to), list(audience.cc)
+    return activity(urls, "Delete", author.uri, tombstone, to=to, cc=cc)
 
 
 def build_vote(urls: Urls, voter: Actor, kind: str, post: Post, to: list[str]) -> dict[str, Any]:

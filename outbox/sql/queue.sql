@@ -1,15 +1,27 @@
 -- The delivery queue: claim due rows in batches, finish them in batches.
 
 -- name: release_stale_claims
--- Claims older than the visibility timeout ($1 seconds) belong to a dead or stuck worker.
+-- Claims of a dead worker (its lease, the advisory lock ($2, claimed_by) of its session, is
+-- gone: outbox/lease.py) at once, and claims older than the visibility timeout ($1 seconds),
+-- which belong to a stuck one.
+WITH live AS (
+    SELECT l.objid::bigint AS worker_id
+    FROM pg_locks l
+    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+      AND l.classid = $2::int::oid
+      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+)
 UPDATE deliveries
-SET state = 'queued', claimed_at = NULL, claim_token = NULL
-WHERE state = 'claimed' AND claimed_at < now() - make_interval(secs => $1)
+SET state = 'queued', claimed_at = NULL, claim_token = NULL, claimed_by = NULL
+WHERE state = 'claimed'
+  AND (claimed_at < now() - make_interval(secs => $1)
+       OR (claimed_by IS NOT NULL AND claimed_by NOT IN (SELECT worker_id FROM live)))
 
 -- name: claim_deliveries
--- Up to $1 due rows, skipping rows other workers hold, paused or unavailable hosts, and
--- never more rows per host than its cap ($3; 1 while the breaker is half-open, $4 failures)
--- minus what is already in flight there.
+-- Up to $1 due rows for worker $5 (its lease number; NULL for a worker stepped by hand),
+-- skipping rows other workers hold, paused or unavailable hosts, and never more rows per host
+-- than its cap ($3; 1 while the breaker is half-open, $4 failures) minus what is already in
+-- flight there, whichever worker holds it.
 WITH due AS (
     SELECT d.id, d.host
     FROM deliveries d
@@ -34,7 +46,8 @@ WITH due AS (
     LIMIT $1
 )
 UPDATE deliveries d
-SET state = 'claimed', claimed_at = now(), claim_token = $2, attempts = d.attempts + 1
+SET state = 'claimed', claimed_at = now(), claim_token = $2, claimed_by = $5,
+    attempts = d.attempts + 1
 FROM allowed
 WHERE d.id = allowed.id
 RETURNING d.id, d.activity_id, d.sender_id, d.inbox_uri, d.host, d.attempts, d.last_status,
@@ -55,7 +68,7 @@ ORDER BY k.actor_id, k.created_at
 UPDATE deliveries d
 SET state = u.state,
     next_attempt_at = coalesce(u.next_attempt_at, d.next_attempt_at),
-    claimed_at = NULL, claim_token = NULL,
+    claimed_at = NULL, claim_token = NULL, claimed_by = NULL,
     last_status = u.status, last_error = u.error, response_excerpt = u.excerpt,
     finished_at = CASE WHEN u.state = 'queued' THEN NULL ELSE now() END
 FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[], $5::int[], $6::text[],
@@ -65,7 +78,8 @@ WHERE d.id = u.id AND d.claim_token = u.token AND d.state = 'claimed'
 -- name: release_claims
 -- Graceful shutdown: give back rows we claimed but did not send (the attempt did not happen).
 UPDATE deliveries
-SET state = 'queued', claimed_at = NULL, claim_token = NULL, attempts = attempts - 1
+SET state = 'queued', claimed_at = NULL, claim_token = NULL, claimed_by = NULL,
+    attempts = attempts - 1
 WHERE id = ANY($1::bigint[]) AND claim_token = ANY($2::bigint[]) AND state = 'claimed'
 
 -- name: insert_gone_inboxes

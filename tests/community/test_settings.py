@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 
 from community.settings import Settings, SettingsError, load_settings, parse_domain
+from federation.delivery import MAX_ATTEMPTS
 
 
 @pytest.fixture(autouse=True)
@@ -143,3 +144,15 @@ def test_empty_metrics_settings_mean_no_metrics(monkeypatch: pytest.MonkeyPatch)
     assert (settings.metrics_token, settings.metrics_port) == (None, None)
     monkeypatch.setenv("FEDIVERSE_METRICS_TOKEN", "abc")
     assert "abc" not in repr(load_settings())
+
+
+def test_delivery_attempts_agree_with_the_back_off_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FEDIVERSE_DELIVERY_MAX_ATTEMPTS", "17")
+    assert load_settings().delivery_max_attempts == MAX_ATTEMPTS == 17
+    monkeypatch.setenv("FEDIVERSE_DELIVERY_MAX_ATTEMPTS", "18")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(caught.value) == (
+        "Invalid setting FEDIVERSE_DELIVERY_MAX_ATTEMPTS (got '18'): at most 17 (1 attempt and"
+        " Mastodon's 16 retries, about 2.6 days; see docs/delivery.md)"
+    )
