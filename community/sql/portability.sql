@@ -150,3 +150,6 @@ SELECT * FROM posts WHERE author_id = $1 AND deleted_at IS NULL ORDER BY id
 
 -- name: delete_votes_of
 DELETE FROM votes WHERE actor_id = $1
+
+-- name: delete_moderator_rows_of
+DELETE FROM group_moderators WHERE actor_id = $1

@@ -10,11 +10,13 @@ from community import collections as col
 from community.actors import Actor, find_instance_actor, find_local_actor, get_local_key
 from community.errors import InvalidInput, NotFoundError
 from community.modlog import render_modlog
+from community.portability.moves import followers_gone
 from community.posts import pinned_posts
 from community.render import AS_CONTEXT, render_actor
 from community.urls import ACTOR_PATH_PREFIX
 from fediverse.web.negotiation import choose_representation
 from fediverse.web.pages import render_profile
+from fediverse.web.portability import gone
 from fediverse.web.responses import ActivityResponse
 from fediverse.web.signed_fetch import check_authorized_fetch
 from fediverse.web.state import context
@@ -103,6 +105,8 @@ async def collection(request: Request) -> Response:
         raise NotFoundError(f"collection {name!r}")
     owner = await _actor_at(request)
     await check_authorized_fetch(request)
+    if owner.deleted_at is not None or (name == "followers" and followers_gone(owner)):
+        return gone(owner)
     uri = f"{owner.uri}/{name}"
     page = _page_request(request)
     async with context(request).pool.acquire() as conn:
