@@ -15,6 +15,7 @@ from community.moderation import mark_removed, set_locked
 from community.modlog import Entry, append
 from community.portability.importing import Restoring
 from community.portability.records import PostRecord
+from community.portability.vouching import post_problem
 from community.posts import (
     Post,
     find_post,
@@ -79,7 +80,7 @@ async def _post(
             return None
     else:
         author = restoring.actors.get(record.author)
-        data = fetched or (record.object if _vouched(restoring, record.id) else None)
+        data = fetched or _as_archived(restoring, record)
         if author is None or data is None:
             return None  # the voucher said why
         post, _ = await store_post(conn, data, author, group, local=author.local)
@@ -91,6 +92,14 @@ async def _post(
 def _vouched(restoring: Restoring, uri: str) -> bool:
     """Whether the archive's word stands for ``uri`` (it is on the old server, not ours)."""
     return authority_of(uri) == restoring.contents.origin and not restoring.urls.is_local(uri)
+
+
+def _as_archived(restoring: Restoring, record: PostRecord) -> dict[str, Any] | None:
+    """The archive's object for the post, when the archive may vouch for it (else the
+    voucher has said why not)."""
+    if not _vouched(restoring, record.id) or post_problem(record, record.object) is not None:
+        return None
+    return record.object
 
 
 async def _moderation_state(restoring: Restoring, record: PostRecord, post: Post) -> None:

@@ -6,9 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import orjson
+import pytest
 
 from community.actors import get_local_actor
-from community.portability import export_group, import_group, read_archive
+from community.portability import ArchiveRefused, export_group, import_group, read_archive
+from community.portability.archive import pack
 from community.portability.contents import read_contents
 from tests.inbox.support import remote_actor
 from tests.portability.support import (
@@ -103,3 +106,74 @@ async def test_importing_twice_changes_nothing(databases: tuple[str, str], tmp_p
             after = await table_snapshot(conn)
     assert not again.created
     assert after == before
+
+
+async def test_a_refused_archive_changes_nothing(
+    databases: tuple[str, str], tmp_path: Path
+) -> None:
+    async with (
+        server_context(databases[0], OLD, tmp_path / "old") as old,
+        old.pool.acquire() as conn,
+    ):
+        world = await build_community(conn)
+        data = await export_group(conn, old.urls, world.group)
+    archive = read_archive(data)
+    files = dict(archive.files)
+    files["posts.jsonl"] += b'{"id": "https://old.example/objects/x", "author": 42}\n'
+    bad = pack(files, {k: v for k, v in archive.manifest.items() if k != "files"})
+    async with server_context(databases[1], NEW, tmp_path / "new") as new:
+        async with new.pool.acquire() as conn:
+            before = await table_snapshot(conn)
+        with pytest.raises(ArchiveRefused, match=r"posts\.jsonl line 8: author"):
+            await import_group(new, read_archive(bad), "commons")
+        async with new.pool.acquire() as conn:
+            assert await table_snapshot(conn) == before
+
+
+async def test_what_the_archive_cannot_vouch_for_is_left_out(
+    databases: tuple[str, str], tmp_path: Path
+) -> None:
+    """A post claimed for another server's author, and one whose origin cannot be reached."""
+    async with (
+        server_context(databases[0], OLD, tmp_path / "old") as old,
+        old.pool.acquire() as conn,
+    ):
+        world = await build_community(conn)
+        data = await export_group(conn, old.urls, world.group)
+    archive = read_archive(data)
+    files = dict(archive.files)
+    forged = {
+        "id": f"{OLD}/objects/forged",
+        "author": f"{MASTO}/users/mia",
+        "object": {
+            "id": f"{OLD}/objects/forged",
+            "type": "Note",
+            "attributedTo": f"{MASTO}/users/mia",
+            "content": "words put in her mouth",
+        },
+    }
+    elsewhere = {
+        "id": "https://unreachable.invalid/notes/1",
+        "author": "https://unreachable.invalid/users/z",
+        "object": {
+            "id": "https://unreachable.invalid/notes/1",
+            "type": "Note",
+            "attributedTo": "https://unreachable.invalid/users/z",
+            "content": "as the archive says",
+        },
+    }
+    files["posts.jsonl"] += orjson.dumps(forged) + b"\n" + orjson.dumps(elsewhere) + b"\n"
+    repacked = pack(files, {k: v for k, v in archive.manifest.items() if k != "files"})
+    async with server_context(databases[1], NEW, tmp_path / "new") as new:
+        async with new.pool.acquire() as conn:
+            await remote_actor(conn, f"{MASTO}/users/mia", software="mastodon")
+        report = await import_group(new, read_archive(repacked), "commons")
+        async with new.pool.acquire() as conn:
+            stored = await conn.fetchval(
+                "SELECT count(*) FROM posts WHERE uri = ANY($1)", [forged["id"], elsewhere["id"]]
+            )
+    assert stored == 0
+    assert f"{OLD}/objects/forged is not on its author's server" in report.skipped
+    assert any(
+        s.startswith(f"{elsewhere['id']}: its origin does not vouch") for s in report.skipped
+    )
