@@ -2,6 +2,10 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.inbox.conftest import ctx, world
+
+__all__ = ["ctx", "databases", "world"]
+
 
 @pytest.fixture
 def databases(make_database: Callable[[], str]) -> tuple[str, str]:
