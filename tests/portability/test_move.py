@@ -208,3 +208,16 @@ async def test_a_closed_group_lets_in_who_followed_it_where_it_was(
     await step(ctx)
     assert await conn.fetchval("SELECT count(*) FROM modlog") == 1
     assert await find_actor_by_uri(conn, world.felix.uri) is not None
+
+
+async def test_a_moved_groups_followers_stay_readable_for_90_days(client, world, conn) -> None:
+    await new_group(conn, aliases=[GROUP])
+    await submit(conn, world.urls, Act(world.group, "move", world.mod, {"target": NEW_GROUP}))
+    headers = {"Accept": "application/activity+json"}
+    assert (await client.get("/groups/main/followers", headers=headers)).status_code == 200
+    await conn.execute(
+        "UPDATE actors SET moved_at = now() - interval '91 days' WHERE id = $1", world.group.id
+    )
+    gone = await client.get("/groups/main/followers", headers=headers)
+    assert gone.status_code == 410
+    assert (await client.get("/groups/main/outbox", headers=headers)).status_code == 200
