@@ -16,7 +16,6 @@ from community.render import AS_CONTEXT, render_actor
 from community.urls import ACTOR_PATH_PREFIX
 from fediverse.web.negotiation import choose_representation
 from fediverse.web.pages import render_profile
-from fediverse.web.portability import gone
 from fediverse.web.responses import ActivityResponse
 from fediverse.web.signed_fetch import check_authorized_fetch
 from fediverse.web.state import context
@@ -52,7 +51,8 @@ async def _actor_document(request: Request, actor: Actor) -> Response:
 
 
 def gone(actor: Actor) -> Response:
-    """A deleted group (its moderators deleted it): 410 with a ``Tombstone``."""
+    """A deleted group (its moderators deleted it) or person (``fediverse user delete``), or a
+    moved group's followers past their days: 410 with a ``Tombstone``."""
     tombstone = {
         "@context": AS_CONTEXT,
         "id": actor.uri,

@@ -1,4 +1,4 @@
-"""Downloads that let a community or a member leave, and what is left where an actor was.
+"""Downloads that let a community or a member leave.
 
 * ``GET /groups/NAME/export``: the community's archive, for its moderators (and the
   server's administrators) signed in on the web; never the group's private key (only the
@@ -6,14 +6,12 @@
 * ``GET /auth/account/archive``: a member's own archive (``actor.json``, ``outbox.json``,
   ``likes.json``, ``following_accounts.csv``); ``GET /auth/account/following_accounts.csv``
   the follows list alone, as Mastodon exports it.
-* :func:`gone`: the 410 with a ``Tombstone`` that a deleted actor's URL answers.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -23,20 +21,9 @@ from community.actors import Actor, find_local_actor
 from community.errors import NotFoundError
 from community.membership import is_moderator
 from community.portability import account_archive, export_group, following_csv
-from community.render import AS_CONTEXT, iso
 from fediverse.web.csrf import signed_in
 from fediverse.web.errors import error_response
-from fediverse.web.negotiation import AS2_MEDIA_TYPE
 from fediverse.web.state import context
-
-
-def gone(actor: Actor) -> Response:
-    """What a deleted actor's URL answers: 410 and a ``Tombstone`` (Mastodon answers 410)."""
-    tombstone = {"@context": AS_CONTEXT, "id": actor.uri, "type": "Tombstone"}
-    tombstone["formerType"] = actor.type
-    if actor.deleted_at is not None:
-        tombstone["deleted"] = iso(actor.deleted_at)
-    return Response(orjson.dumps(tombstone), status_code=410, media_type=AS2_MEDIA_TYPE)
 
 
 def _download(data: bytes, filename: str, media_type: str) -> Response:

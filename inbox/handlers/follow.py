@@ -46,6 +46,7 @@ async def after_a_move(
     if old is None or (existing is not None and existing.accepted):
         return None
     await record_follow(conn, follower, followee, rx.activity_uri, accepted=True)
+    await notify(conn, followee.id, "follow", follower.id)
     await admit_former_follower(conn, ctx.urls, followee, follower, rx.json, old)
     return Done(f"accepted: followed {old} before it moved here")
 

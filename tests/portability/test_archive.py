@@ -63,6 +63,7 @@ def test_a_good_archive_reads() -> None:
         (pack(good(), {**MANIFEST, "format": "lemmy-backup"}), "names another format"),
         (pack({"group.json": b"{}"}, MANIFEST), "the archive has no actors.jsonl"),
     ],
+    ids=["not-gzip", "no-manifest", "unknown-version", "another-format", "missing-section"],
 )
 def test_refused_before_reading(data: bytes, reason: str) -> None:
     with pytest.raises(ArchiveRefused, match=reason):
@@ -98,6 +99,7 @@ def test_a_member_the_manifest_does_not_list_is_refused() -> None:
         (member("group.json", kind=tarfile.DIRTYPE), "only plain files"),
         (member("group.json", kind=tarfile.LNKTYPE), "only plain files"),
     ],
+    ids=["dot-dot", "absolute", "symlink", "directory", "hard-link"],
 )
 def test_unsafe_members_are_refused(bad: tuple, reason: str) -> None:
     files = good()
@@ -138,6 +140,7 @@ def test_a_record_that_is_not_what_it_says_is_refused_with_its_line() -> None:
             "error: not a community archive",
         ),
     ],
+    ids=["unknown-version", "cut-short"],
 )
 def test_the_cli_refuses_with_one_line_and_changes_nothing(
     database_url: str, tmp_path: Path, archive: bytes, message: str
