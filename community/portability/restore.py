@@ -90,7 +90,7 @@ async def _ensure_group(
         closed=record.closed,
         posting_policy=record.posting,
     )
-    profile = (group.id, record.icon_url, record.discoverable, None)
+    profile = (group.id, record.icon_url, record.discoverable)
     group = await fetch_row(conn, Actor, Q["set_imported_profile"], *profile) or group
     await set_premoderation(conn, group, record.premoderation)
     await set_quorum(conn, group, record.quorum)

@@ -55,8 +55,7 @@ ON CONFLICT (uri) DO NOTHING
 RETURNING *
 
 -- name: set_imported_profile
-UPDATE actors SET icon_url = $2, discoverable = $3, published = coalesce($4, published)
-WHERE id = $1 RETURNING *
+UPDATE actors SET icon_url = $2, discoverable = $3 WHERE id = $1 RETURNING *
 
 -- name: set_also_known_as
 UPDATE actors SET also_known_as = $2, updated = now() WHERE id = $1 RETURNING *
