@@ -51,6 +51,15 @@ class Actor(Row):
     published: datetime
     updated: datetime
     deleted_at: datetime | None = None
+    #: where the actor moved to (``movedTo``), and since when (ours only)
+    moved_to_uri: str | None = None
+    moved_at: datetime | None = None
+    #: the actor's other ids (``alsoKnownAs``): accounts or communities it moved from
+    also_known_as: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.also_known_as, tuple):  # a text[] column reads as a list
+            object.__setattr__(self, "also_known_as", tuple(self.also_known_as or ()))
 
     @property
     def is_group(self) -> bool:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import asyncpg
 
-from community.actors import Actor
+from community.actors import Actor, find_actor_by_uri
 from community.storage.database import Conn
 from community.storage.queries import load_queries
 from community.storage.rows import Row, fetch_row
@@ -77,12 +77,16 @@ async def may_post(conn: Conn, group: Actor, author: Actor, *, top_level: bool) 
     """None when ``author`` may post (or reply) in ``group``; else the reason they may not.
 
     Moderators always may; banned people never (the reason says why); no one in a deleted
-    group. ``moderators`` restricts top-level posts to
-    moderators (Lemmy's ``postingRestrictedToMods``) and replies to members; ``members`` (the
-    default) lets members post and reply; ``anyone`` lets anyone not banned.
+    group, nor in one that moved (the reason names its new address). ``moderators`` restricts
+    top-level posts to moderators (Lemmy's ``postingRestrictedToMods``) and replies to
+    members; ``members`` (the default) lets members post and reply; ``anyone`` lets anyone
+    not banned.
     """
     if group.deleted_at is not None:
         return "this group was deleted"
+    moved = await moved_notice(conn, group)
+    if moved is not None:
+        return moved
     if await is_moderator(conn, group, author):
         return None
     banned: str | None = await conn.fetchval(Q["ban_reason"], group.id, author.id)
@@ -95,6 +99,16 @@ async def may_post(conn: Conn, group: Actor, author: Actor, *, top_level: bool) 
     if await is_member(conn, group, author):
         return None
     return "only members may post in this group: follow it first"
+
+
+async def moved_notice(conn: Conn, actor: Actor) -> str | None:
+    """``this community moved to @name@host (uri)`` for a moved actor; None otherwise."""
+    if actor.moved_to_uri is None:
+        return None
+    target = await find_actor_by_uri(conn, actor.moved_to_uri)
+    what = "community" if actor.is_group else "account"
+    where = f"@{target.handle} ({target.uri})" if target is not None else actor.moved_to_uri
+    return f"this {what} moved to {where}"
 
 
 async def move_follows(conn: Conn, old: Actor, new: Actor) -> None:

@@ -38,6 +38,7 @@ MODLOG_CONTEXT: list[Any] = [
         "premoderation": "fediverse:premoderation",
         "Lock": "lemmy:Lock",
         "Resolve": "fediverse:Resolve",
+        "importedFrom": {"@id": "fediverse:importedFrom", "@type": "@id"},
     },
 ]
 

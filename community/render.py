@@ -28,6 +28,8 @@ ACTOR_CONTEXT: list[Any] = [
         "postingRestrictedToMods": "lemmy:postingRestrictedToMods",
         "fediverse": FEDIVERSE_NS,
         "modlog": {"@id": "fediverse:modlog", "@type": "@id"},
+        "movedTo": {"@id": "as:movedTo", "@type": "@id"},
+        "alsoKnownAs": {"@id": "as:alsoKnownAs", "@type": "@id"},
     },
 ]
 
@@ -72,6 +74,10 @@ def render_actor(actor: Actor, public_key_pem: str) -> dict[str, Any]:
     }
     if actor.icon_url:
         doc["icon"] = {"type": "Image", "url": actor.icon_url}
+    if actor.also_known_as:
+        doc["alsoKnownAs"] = list(actor.also_known_as)
+    if actor.moved_to_uri:
+        doc["movedTo"] = actor.moved_to_uri
     if actor.is_group:
         doc["attributedTo"] = actor.moderators_uri
         doc["postingRestrictedToMods"] = actor.posting_policy == "moderators"

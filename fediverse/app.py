@@ -21,7 +21,17 @@ from community.urls import Urls
 from fediverse import api
 from fediverse.api.streaming import Hub
 from fediverse.runtime import open_database, open_pool, prepare_database
-from fediverse.web import actors, auth, authorize, inbox, media, objects, pages, wellknown
+from fediverse.web import (
+    actors,
+    auth,
+    authorize,
+    inbox,
+    media,
+    objects,
+    pages,
+    portability,
+    wellknown,
+)
 from fediverse.web.errors import EXCEPTION_HANDLERS
 from fediverse.web.metrics import token_route
 from fediverse.web.proxy import RequestContextMiddleware
@@ -93,6 +103,7 @@ def create_app(
         Route("/readyz", readyz, methods=["GET"]),
         *wellknown.routes,
         *inbox.routes,
+        *portability.routes,
         *actors.routes,
         *objects.routes,
         *media.routes,

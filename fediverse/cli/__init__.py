@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from fediverse.cli import (
+    accounts,
     deliveries,
     domains,
     groups,
@@ -17,6 +18,7 @@ from fediverse.cli import (
     members,
     mod,
     moderators,
+    moving,
     processes,
     proposals,
     status,
@@ -34,6 +36,8 @@ app.add_typer(status.app)
 app.add_typer(lookup.app)
 groups.app.add_typer(moderators.app, name="moderators")
 groups.app.add_typer(proposals.app, name="proposals")
+groups.app.add_typer(moving.app)
+users.app.add_typer(accounts.app)
 app.add_typer(groups.app, name="group")
 app.add_typer(mod.app, name="mod")
 app.add_typer(users.app, name="user")

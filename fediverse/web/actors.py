@@ -11,6 +11,7 @@ from community.actors import Actor, find_instance_actor, find_local_actor, get_l
 from community.audience import may_fetch_in, members_only
 from community.errors import InvalidInput, NotFoundError
 from community.modlog import render_modlog
+from community.portability.moves import followers_gone
 from community.posts import pinned_posts
 from community.render import AS_CONTEXT, render_actor
 from community.urls import ACTOR_PATH_PREFIX
@@ -52,7 +53,8 @@ async def _actor_document(request: Request, actor: Actor) -> Response:
 
 
 def gone(actor: Actor) -> Response:
-    """A deleted group (its moderators deleted it): 410 with a ``Tombstone``."""
+    """A deleted group (its moderators deleted it) or person (``fediverse user delete``), or a
+    moved group's followers past their days: 410 with a ``Tombstone``."""
     tombstone = {
         "@context": AS_CONTEXT,
         "id": actor.uri,
@@ -105,6 +107,8 @@ async def collection(request: Request) -> Response:
         raise NotFoundError(f"collection {name!r}")
     owner = await _actor_at(request)
     await check_authorized_fetch(request)
+    if owner.deleted_at is not None or (name == "followers" and followers_gone(owner)):
+        return gone(owner)
     uri = f"{owner.uri}/{name}"
     page = _page_request(request)
     async with context(request).pool.acquire() as conn:

@@ -104,6 +104,8 @@ async def webfinger(request: Request) -> Response:
     actor = await _actor_for(ctx, kind, value)
     if actor is None:
         return error_response(404, f"no account {resource} on this server", CORS)
+    if actor.deleted_at is not None:
+        return error_response(410, f"{resource} was deleted", CORS)
     return JRDResponse(render_jrd(actor, ctx.urls.domain), headers=CORS)
 
 
