@@ -38,6 +38,7 @@ import asyncpg
 
 from community.context import AppContext
 from community.posts import already_announced
+from inbox.bridging import across_bridges
 from inbox.errors import Refused
 from inbox.handlers import (
     announce,
@@ -103,7 +104,7 @@ async def handle(ctx: AppContext, rx: Received, tx: Transaction) -> str:
     outcome = await REGISTRY[rx.activity_type](ctx, rx, tx)
     if isinstance(outcome, Unwrapped):
         return await handle(ctx, outcome.inner, tx)
-    return await act(ctx, rx, tx, outcome)
+    return await act(ctx, rx, tx, await across_bridges(ctx, rx, tx, outcome))
 
 
 async def act(
@@ -134,7 +135,9 @@ async def reshare(ctx: AppContext, rx: Received, tx: Transaction, share: Reshare
     conn = await tx.begin()
     if await already_announced(conn, group, rx.activity_uri):
         return f"{share.note} (announced before)"
-    await announce_wrapped(conn, ctx.urls, group, rx.body, rx.activity.id)
+    await announce_wrapped(
+        conn, ctx.urls, group, rx.body, rx.activity.id, also_to=share.also_to, origin=share.origin
+    )
     if share.boost is not None:
         await announce_boost(conn, ctx.urls, group, share.boost)
     if share.unboost is not None:

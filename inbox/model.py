@@ -124,12 +124,18 @@ class Ignored:
 
 @dataclass(frozen=True, slots=True)
 class Reshare:
-    """Done in ``group``: it announces the received activity, and ``boost`` or ``unboost``."""
+    """Done in ``group``: it announces the received activity, and ``boost`` or ``unboost``.
+
+    A bridged post (docs/bridges.md) names the community it came from (``origin``); a reply
+    made in a bridged thread is announced to its source community too (``also_to``).
+    """
 
     group: Actor
     note: str
     boost: str | None = None
     unboost: str | None = None
+    origin: str | None = None
+    also_to: tuple[Actor, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

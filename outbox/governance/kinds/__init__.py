@@ -2,5 +2,6 @@
 (or registers from its own module, imported before the first submission)."""
 
 from outbox.governance.kinds import bans, content, queue, reports, rules, team
+from outbox.governance.kinds import bridges as bridges  # issue 17
 
 __all__ = ["bans", "content", "queue", "reports", "rules", "team"]
