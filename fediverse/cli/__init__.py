@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from fediverse.cli import (
+    bridges,
     deliveries,
     domains,
     groups,
@@ -19,6 +20,7 @@ from fediverse.cli import (
     moderators,
     processes,
     proposals,
+    relays,
     status,
     users,
 )
@@ -34,12 +36,14 @@ app.add_typer(status.app)
 app.add_typer(lookup.app)
 groups.app.add_typer(moderators.app, name="moderators")
 groups.app.add_typer(proposals.app, name="proposals")
+groups.app.add_typer(bridges.app, name="bridge")
 app.add_typer(groups.app, name="group")
 app.add_typer(mod.app, name="mod")
 app.add_typer(users.app, name="user")
 app.add_typer(members.app, name="member")
 app.add_typer(domains.app, name="domain")
 app.add_typer(deliveries.app, name="deliveries")
+app.add_typer(relays.app, name="relay")
 
 
 def main() -> None:

@@ -1,0 +1,86 @@
+"""What the bridge tests share: servers on loopback, and questions to their databases."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import orjson
+
+from tests.e2e.support import Instance
+
+SETTLED_FOR = 1.5  # seconds with nothing in flight before we call a federation quiet
+
+
+async def in_flight(instance: Instance) -> int:
+    """Inbox items not handled yet and deliveries due or being made, on one server."""
+    items = await instance.fetchval(
+        "SELECT count(*) FROM inbox_items WHERE state IN ('received', 'processing')"
+    )
+    deliveries = await instance.fetchval(
+        "SELECT count(*) FROM deliveries WHERE state = 'claimed'"
+        " OR (state = 'queued' AND next_attempt_at < now() + interval '5 seconds')"
+    )
+    return int(items) + int(deliveries)
+
+
+async def settle(*instances: Instance, timeout: float = 60) -> None:
+    """Wait until nothing is in flight between the servers for a while (then nothing will
+    happen any more: a loop would keep them busy)."""
+    deadline = time.monotonic() + timeout
+    quiet_since: float | None = None
+    while time.monotonic() < deadline:
+        busy = sum([await in_flight(i) for i in instances])
+        now = time.monotonic()
+        if busy:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = now
+        elif now - quiet_since >= SETTLED_FOR:
+            return
+        await asyncio.sleep(0.1)
+    logs = "\n".join(i.server.log()[-3000:] for i in instances)
+    raise AssertionError(f"the servers never settled (a loop?)\n{logs}")
+
+
+async def announces_of(instance: Instance, group: str, object_uri: str) -> int:
+    """How many times our ``group`` announced the activity or object ``object_uri``."""
+    return int(
+        await instance.fetchval(
+            "SELECT count(*) FROM activities a JOIN actors g ON g.id = a.actor_id"
+            " WHERE g.local AND g.username = $1 AND a.type = 'Announce' AND a.object_uri = $2",
+            group,
+            object_uri,
+        )
+    )
+
+
+async def create_of(instance: Instance, post_uri: str) -> str:
+    """The id of the ``Create`` of ``post_uri`` (as the author's server stored it)."""
+    uri: str = await instance.fetchval(
+        "SELECT uri FROM activities WHERE type = 'Create' AND object_uri = $1", post_uri
+    )
+    return uri
+
+
+async def post_row(instance: Instance, post_uri: str) -> dict[str, Any] | None:
+    """The post as one server keeps it: deleted or removed, its author, its group."""
+    text = await instance.fetchval(
+        "SELECT row_to_json(x) FROM (SELECT p.deleted_at, p.removed_at, a.uri AS author,"
+        " g.uri AS group_uri FROM posts p JOIN actors a ON a.id = p.author_id"
+        " LEFT JOIN actors g ON g.id = p.group_id WHERE p.uri = $1) x",
+        post_uri,
+    )
+    return None if text is None else dict(orjson.loads(text))
+
+
+async def follow_state(instance: Instance, follower: str, followee_uri: str) -> str | None:
+    state: str | None = await instance.fetchval(
+        "SELECT f.state FROM follows f JOIN actors a ON a.id = f.follower_id"
+        " JOIN actors b ON b.id = f.followee_id"
+        " WHERE a.local AND a.username = $1 AND b.uri = $2",
+        follower,
+        followee_uri,
+    )
+    return state
