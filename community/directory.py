@@ -138,4 +138,3 @@ async def listed_local_groups(conn: Conn) -> list[Actor]:
     """Our communities that are listed (NodeInfo names them)."""
     groups = [Actor.from_record(r) for r in await conn.fetch(Q["local_groups"])]
     return [g for g in groups if is_listed(g)]
-

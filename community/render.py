@@ -28,6 +28,7 @@ ACTOR_CONTEXT: list[Any] = [
         "postingRestrictedToMods": "lemmy:postingRestrictedToMods",
         "fediverse": FEDIVERSE_NS,
         "modlog": {"@id": "fediverse:modlog", "@type": "@id"},
+        "recommended": {"@id": "fediverse:recommended", "@type": "@id"},
     },
 ]
 
@@ -64,4 +65,5 @@ def render_actor(actor: Actor, public_key_pem: str) -> dict[str, Any]:
         doc["postingRestrictedToMods"] = actor.posting_policy == "moderators"
         doc["featured"] = actor.featured_uri
         doc["modlog"] = u.endpoint_uri(actor.uri, "modlog")
+        doc["recommended"] = u.endpoint_uri(actor.uri, "recommended")
     return doc

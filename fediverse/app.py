@@ -20,7 +20,7 @@ from community.storage.migrations import pending_migrations
 from community.urls import Urls
 from fediverse import api
 from fediverse.runtime import open_database, open_pool, prepare_database
-from fediverse.web import actors, auth, authorize, inbox, objects, pages, wellknown
+from fediverse.web import actors, auth, authorize, directory, inbox, objects, pages, wellknown
 from fediverse.web.errors import EXCEPTION_HANDLERS
 from fediverse.web.metrics import token_route
 from fediverse.web.proxy import RequestContextMiddleware
@@ -89,6 +89,7 @@ def create_app(
         Route("/readyz", readyz, methods=["GET"]),
         *wellknown.routes,
         *inbox.routes,
+        *directory.routes,  # before the actors' catch-all /groups/NAME/COLLECTION
         *actors.routes,
         *objects.routes,
         *pages.routes,

@@ -32,9 +32,7 @@ from outbox.governance import Act, Submitted, submit
 from outbox.moderation import Moderator
 
 
-def _act(
-    who: Moderator, group: Actor, kind: str, params: dict[str, Any], reason: str = ""
-) -> Act:
+def _act(who: Moderator, group: Actor, kind: str, params: dict[str, Any], reason: str = "") -> Act:
     return Act(group, kind, who.actor, params, reason, by_admin=who.admin)
 
 

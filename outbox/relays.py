@@ -49,7 +49,9 @@ async def relay_actor_at(ctx: AppContext, url: str) -> Actor | None:
         actor = await ctx.remote.get_actor(url)
     except (FetchError, InvalidActor):
         return None
-    return actor if actor.type in RELAY_TYPES and not actor.local else None
+    if actor.uri != url or actor.type not in RELAY_TYPES or actor.local:
+        return None  # an inbox (ActivityRelay serves its actor at its inbox too)
+    return actor
 
 
 async def subscribe(ctx: AppContext, url: str) -> Relay:

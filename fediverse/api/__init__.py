@@ -12,7 +12,9 @@ from starlette.routing import BaseRoute
 from fediverse.api import (
     accounts,
     apps,
+    bridges,
     c2s,
+    directory,
     follow_requests,
     groups,
     instance,
@@ -39,4 +41,6 @@ routes: list[BaseRoute] = [
     *moderation.routes,
     *reports.routes,
     *c2s.routes,
+    *directory.routes,
+    *bridges.routes,
 ]

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import asyncpg
 import orjson
 
 from tests.e2e.support import Instance
+from tests.helpers import ServerProcess, clean_env, free_port
 
 SETTLED_FOR = 1.5  # seconds with nothing in flight before we call a federation quiet
 
@@ -84,3 +88,48 @@ async def follow_state(instance: Instance, follower: str, followee_uri: str) -> 
         followee_uri,
     )
     return state
+
+
+async def troubles(instance: Instance, state: str = "failed") -> list[str]:
+    """Inbox items of one server in ``state`` (failed: a handler broke), with their notes."""
+    conn = await asyncpg.connect(instance.database_url)
+    try:
+        rows = await conn.fetch(
+            "SELECT activity_type, actor_uri, error FROM inbox_items WHERE state = $1 ORDER BY id",
+            state,
+        )
+    finally:
+        await conn.close()
+    return [f"{r['activity_type']} from {r['actor_uri']}: {r['error']}" for r in rows]
+
+
+@dataclass
+class NamedInstance(Instance):
+    """A server known by another loopback name than ``localhost`` (a relay tells its
+    subscribers apart by host name, without the port)."""
+
+    host: str = "localhost"
+
+    @property
+    def domain(self) -> str:
+        return f"{self.host}:{self.server.port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.domain}"
+
+
+def start_named(database_url: str, workdir: Path, host: str) -> NamedInstance:
+    """:func:`tests.e2e.support.start_instance`, its domain ``host:port``."""
+    port = free_port()
+    workdir.mkdir(parents=True, exist_ok=True)
+    env = clean_env(
+        DATABASE_URL=database_url,
+        FEDIVERSE_DOMAIN=f"{host}:{port}",
+        FEDIVERSE_SCHEME="http",
+        FEDIVERSE_PORT=str(port),
+        FEDIVERSE_ALLOW_PRIVATE_ADDRESSES="127.0.0.0/8,::1/128",
+        FEDIVERSE_DATA_DIR=str(workdir / "data"),
+    )
+    server = ServerProcess(port, env, workdir).start()
+    return NamedInstance(server, database_url, workdir, host)

@@ -18,6 +18,7 @@ from tests.bridges.support import (
     follow_state,
     post_row,
     settle,
+    troubles,
 )
 from tests.e2e.support import Instance, eventually, start_instance
 
@@ -63,9 +64,7 @@ async def bridge(instance: Instance, group: str, source_host: Instance, source: 
     out = instance.cli("group", "bridge", "add", group, where)
     assert "add_bridge applied" in out
     await eventually(
-        lambda: _equals(
-            follow_state(instance, group, group_uri(source_host, source)), "accepted"
-        ),
+        lambda: _equals(follow_state(instance, group, group_uri(source_host, source)), "accepted"),
         f"{source} to accept {group}'s follow",
         instances=(instance, source_host),
     )
@@ -80,6 +79,14 @@ async def group_followers(instance: Instance, group: str) -> int:
             group,
         )
     )
+
+
+async def no_troubles(*instances: Instance) -> None:
+    """No handler broke on any server (refusals are recorded as ignored, with a reason)."""
+    for instance in instances:
+        for line in await troubles(instance, "ignored"):
+            print(instance.domain, "ignored", line)
+        assert await troubles(instance) == [], instance.domain
 
 
 async def _equals(value: object, expected: object) -> bool:
@@ -110,7 +117,8 @@ async def test_a_community_carries_another_servers_community_both_ways_and_cuts_
     assert await announces_of(a, "x", create) == 1  # X carried it, once
     assert await announces_of(a, "x", post) == 1  # and boosted the thread for microblogs
     on_c = await post_row(c, post)
-    assert on_c is not None and on_c["author"] == f"{b.base_url}/users/bea"
+    assert on_c is not None
+    assert on_c["author"] == f"{b.base_url}/users/bea"
     assert on_c["group_uri"] == group_uri(a, "x")
     shares_on_c = await c.fetchval(
         "SELECT count(*) FROM group_shares s JOIN posts p ON p.id = s.post_id WHERE p.uri = $1",
@@ -139,7 +147,8 @@ async def test_a_community_carries_another_servers_community_both_ways_and_cuts_
     await settle(*everyone)
     for author_server, reply in ((c, from_c), (a, from_a)):
         in_y = await post_row(b, reply)
-        assert in_y is not None and in_y["group_uri"] == group_uri(b, "y"), reply
+        assert in_y is not None, reply
+        assert in_y["group_uri"] == group_uri(b, "y"), reply
         reply_create = await create_of(author_server, reply)
         assert await announces_of(b, "y", reply_create) == 1
         assert await announces_of(a, "x", reply_create) == 1
@@ -150,7 +159,8 @@ async def test_a_community_carries_another_servers_community_both_ways_and_cuts_
     await settle(*everyone)
     for instance in (a, c):
         row = await post_row(instance, post)
-        assert row is not None and row["deleted_at"] is not None, instance.domain
+        assert row is not None, instance.domain
+        assert row["deleted_at"] is not None, instance.domain
 
     # cutting the bridge stops everything at once
     a.cli("group", "bridge", "remove", "x", handle(b, "y"))
@@ -163,6 +173,7 @@ async def test_a_community_carries_another_servers_community_both_ways_and_cuts_
     await settle(*everyone)
     assert await post_row(a, later) is None
     assert await post_row(c, later) is None
+    await no_troubles(*everyone)
 
 
 async def test_two_way_bridges_and_a_triangle_make_no_loop_and_no_duplicate(
@@ -204,3 +215,4 @@ async def test_two_way_bridges_and_a_triangle_make_no_loop_and_no_duplicate(
         around,
     )
     assert carried == 1
+    await no_troubles(*everyone)
