@@ -203,9 +203,10 @@ async def accepts_announces_of(conn: Conn, announcer: Actor) -> bool:
 
 
 async def local_announce(ctx: AppContext, rx: Received) -> Done | Unwrapped:
-    """One of our communities announced to our own actors: when a community of ours bridges
-    it (or it bridges one of ours), the announced activity is handled as received through it
-    (with ``via_group_uri``); else the post is stored already."""
+    """One of our communities announced to our own actors. What it announced was handled when
+    it took it in: when communities of ours bridge it, they carry it on (the handler does not
+    run again); a reply it sends back to a community of ours it bridges is taken in there
+    (the handler runs, and admits it through the bridge); else there is nothing to do."""
     inner = rx.object_json
     already = Done("our own group's announce: already stored")
     if not isinstance(inner, dict) or inner.get("type") not in CARRIED_TYPES:
@@ -214,14 +215,14 @@ async def local_announce(ctx: AppContext, rx: Received) -> Done | Unwrapped:
         announcer = await find_actor_by_uri(conn, rx.actor_uri)
         if announcer is None or not announcer.is_group:
             return already
-        bridged = bool(await bridging_groups(conn, announcer))
-        if not bridged and not await bridges_into_ours(conn, announcer):
-            return already
-    body = orjson.dumps(inner).decode()
+        carried_on = bool(await bridging_groups(conn, announcer))
+        sent_back = _is_reply(inner) and await bridges_into_ours(conn, announcer)
+    if not carried_on and not sent_back:
+        return already
     return Unwrapped(
         Received(
             activity=parse_activity(inner),
-            body=body,
+            body=orjson.dumps(inner).decode(),
             activity_uri=id_of(inner) or "",
             activity_type=str(inner["type"]),
             actor_uri=id_of(inner.get("actor")) or "",
@@ -229,5 +230,11 @@ async def local_announce(ctx: AppContext, rx: Received) -> Done | Unwrapped:
             via_group_uri=announcer.uri,
             announce_uri=rx.activity_uri,
             local=True,
+            handled_at_source=not sent_back,
         )
     )
+
+
+def _is_reply(activity: dict[str, Any]) -> bool:
+    obj = activity.get("object")
+    return activity.get("type") == "Create" and isinstance(obj, dict) and bool(obj.get("inReplyTo"))

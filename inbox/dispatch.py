@@ -101,7 +101,10 @@ async def dispatch(ctx: AppContext, item: asyncpg.Record) -> str:
 
 
 async def handle(ctx: AppContext, rx: Received, tx: Transaction) -> str:
-    outcome = await REGISTRY[rx.activity_type](ctx, rx, tx)
+    if rx.handled_at_source:  # our community's own announce, for the bridges from it
+        outcome: Outcome = Done("handled in its own community")
+    else:
+        outcome = await REGISTRY[rx.activity_type](ctx, rx, tx)
     if isinstance(outcome, Unwrapped):
         return await handle(ctx, outcome.inner, tx)
     return await act(ctx, rx, tx, await across_bridges(ctx, rx, tx, outcome))

@@ -67,6 +67,9 @@ class Received:
     via_group_uri: str | None = None
     announce_uri: str | None = None
     attempts: int = 1
+    # set when one of our own communities announced this activity to a community of ours that
+    # bridges it: handled when that community took it in, only the bridges act on it now
+    handled_at_source: bool = False
 
     @classmethod
     def from_item(cls, record: asyncpg.Record) -> Received:
