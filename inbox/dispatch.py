@@ -20,6 +20,11 @@ acts on what the handler says it did (the closed set of :mod:`inbox.model`):
 * ``Unwrapped(inner)``: the activity a group's ``Announce`` held is handled in turn, as if its
   author had sent it.
 
+Whatever the handler did, :func:`inbox.bridging.across_bridges` adds what crosses bridges
+between communities (docs/bridges.md): our communities that bridge the announcing community
+carry the post on (more ``Reshare``), and a reply taken into a carried thread goes back to its
+source; the same guard makes each community announce an activity once.
+
 An activity we cannot parse raises :class:`~federation.errors.VocabularyError` (the item is
 recorded ``failed`` with the reason); a type without a handler is refused (``ignored``).
 
