@@ -40,6 +40,7 @@ from community.bridges import (
 )
 from community.context import AppContext
 from community.membership import is_banned
+from community.moderation import is_thread_locked
 from community.posts import Post, already_announced, find_post, find_post_by_id, record_share
 from community.storage.database import Conn
 from federation.vocabulary import ASObject, parse_activity
@@ -178,8 +179,11 @@ async def admission(
     """Whether ``group`` takes a reply its own rules would refuse because of a bridge: it
     admits one a community bridging it announced (that community vouches for its member), and
     defers one addressed to such a community (its announce will come)."""
-    if obj.in_reply_to is None or await is_banned(conn, group, author):
+    parent_uri = id_of(obj.in_reply_to)
+    if parent_uri is None or group.deleted_at is not None or await is_banned(conn, group, author):
         return None
+    if await is_thread_locked(conn, parent_uri):
+        return None  # a locked thread takes no more replies, bridged or not
     via = await find_actor_by_uri(conn, rx.via_group_uri) if rx.via_group_uri else None
     if via is not None and via.is_group and await follows_ours(conn, via, group):
         return "admit"
@@ -190,10 +194,10 @@ async def admission(
     return None
 
 
-async def admitted_already(conn: Conn, group: Actor, object_uri: str) -> bool:
-    """Whether ``group`` took this post in before (a copy that comes again is not judged)."""
-    post = await find_post(conn, object_uri)
-    return post is not None and post.group_id == group.id and post.deleted_at is None
+async def admitted_already(conn: Conn, group: Actor, rx: Received) -> bool:
+    """Whether ``group`` took this activity in before (it announced it): a copy that comes
+    again, directly or over a bridge, is not judged again."""
+    return await already_announced(conn, group, rx.activity_uri)
 
 
 async def accepts_announces_of(conn: Conn, announcer: Actor) -> bool:

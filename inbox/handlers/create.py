@@ -89,7 +89,7 @@ async def bridged_refusal(
 ) -> str | None:
     """:func:`refusal`, unless the group took the post in already, or a bridge brings it
     (``defer``: it waits for the bridging community's announce; :mod:`inbox.bridging`)."""
-    if obj.id and await admitted_already(conn, group, obj.id):
+    if await admitted_already(conn, group, rx):
         return None
     reason = await refusal(conn, group, author, obj)
     if reason is None:

@@ -200,3 +200,23 @@ async def test_publishing_to_relays_needs_the_quorum_but_opting_out_does_not(
     opt_out = await bridges.opt_in_relays(conn, t.urls, Moderator(t.ann), t.street, opt_in=False)
     assert isinstance(opt_out, Applied)
     assert not (await bridges.bridges_view(conn, t.street)).relayed
+
+
+async def test_replies_made_in_the_bridging_community_go_back_unless_the_thread_is_locked(
+    conn: asyncpg.Connection, ctx: AppContext, town: SimpleNamespace
+) -> None:
+    t = town
+    await bridged(conn, ctx, t)
+    thread = await post_in_cycling(conn, ctx, t, "Lanes on Elm")
+    reply = await publish(conn, t.urls, t.ann, "Thanks!", in_reply_to=thread.uri)
+    await step(ctx)
+    create = await create_of(conn, reply)
+    assert await announced(conn, t.street, create) == 1
+    assert await announced(conn, t.cycling, create) == 1  # back at the source, announced there
+    assert await conn.fetchval("SELECT count(*) FROM activities WHERE type = 'Reject'") == 0
+
+    await act_on_post(conn, t.urls, Moderator(t.cy), "lock", thread.uri)
+    await step(ctx)
+    late = await publish(conn, t.urls, t.ann, "Too late?", in_reply_to=thread.uri)
+    await step(ctx)
+    assert await announced(conn, t.cycling, await create_of(conn, late)) == 0
