@@ -10,8 +10,9 @@
 * ``POST /api/v1/groups/NAME/recommendations`` ``{community, undo?}``;
 * ``POST /api/v1/groups/NAME/relays`` ``{opt_in}``.
 
-Communities are named by ``acct`` (``name`` or ``name@host``) or id. A refused act answers
-403 (not a moderator), 404 (nothing there), 422 (a bad act) or 409 (closed), with the reason.
+Communities are named by ``acct`` (``name`` or ``name@host``) or id. Answers and refusals are
+governance's (:mod:`fediverse.api.groups`): 200 applied, 202 proposed; 403 (not a moderator),
+404 (nothing there), 422 (a bad act) or 409 (closed), with the reason.
 """
 
 from __future__ import annotations
@@ -30,15 +31,19 @@ from federation.errors import FederationError
 from fediverse.api.auth import require
 from fediverse.api.common import answer, resolve_remote
 from fediverse.api.errors import ApiError, not_found
+from fediverse.api.groups import (
+    answer_result,
+    local_group,
+    moderator_of,
+    refused,
+    require_moderator,
+)
 from fediverse.api.params import Params, read_params
 from fediverse.web.state import context
 from outbox import bridges
 from outbox.errors import ActRefused
-from outbox.governance import Submitted
-from outbox.governance.views import result_json
-from outbox.moderation import Moderator, acting_in
+from outbox.moderation import Moderator
 
-STATUS_OF = {"not_moderator": 403, "not_found": 404, "invalid": 422, "closed": 409}
 FILTERS = ("all", "top")
 
 
@@ -72,19 +77,9 @@ async def acting(request: Request) -> AsyncIterator[tuple[Conn, Actor, Moderator
     params = await read_params(request)
     ctx = context(request)
     async with ctx.pool.acquire() as conn:
-        group = await find_local_actor(conn, request.path_params["name"])
-        if group is None or not group.is_group:
-            raise not_found()
-        who = await acting_in(conn, ctx.urls, caller.person, group)
+        group = await local_group(conn, request)
+        who = await moderator_of(conn, request, caller, group)
         yield conn, group, who, params
-
-
-def _answer(result: Submitted) -> Response:
-    return answer(result_json(result))
-
-
-def _refused(exc: ActRefused) -> ApiError:
-    return ApiError(STATUS_OF[exc.reason], str(exc))
 
 
 def _filter_of(params: Params) -> str:
@@ -95,11 +90,10 @@ def _filter_of(params: Params) -> str:
 
 
 async def list_bridges(request: Request) -> Response:
-    await require(request, "read")
+    caller = await require(request, "read")
     async with context(request).pool.acquire() as conn:
-        group = await find_local_actor(conn, request.path_params["name"])
-        if group is None or not group.is_group:
-            raise not_found()
+        group = await local_group(conn, request)
+        await require_moderator(conn, request, caller, group)
         view = await bridges.bridges_view(conn, group)
     return answer(view.json())
 
@@ -125,8 +119,8 @@ async def change_bridge(request: Request) -> Response:
                     conn, urls, who, group, source, filter_=filter_, reason=reason, **terms
                 )
         except ActRefused as exc:
-            raise _refused(exc) from None
-    return _answer(result)
+            raise refused(exc) from None
+    return answer_result(result)
 
 
 async def withdraw(request: Request) -> Response:
@@ -137,8 +131,8 @@ async def withdraw(request: Request) -> Response:
                 conn, context(request).urls, who, group, post, reason
             )
         except ActRefused as exc:
-            raise _refused(exc) from None
-    return _answer(result)
+            raise refused(exc) from None
+    return answer_result(result)
 
 
 async def recommendations(request: Request) -> Response:
@@ -149,8 +143,8 @@ async def recommendations(request: Request) -> Response:
                 conn, context(request).urls, who, group, other, add=not params.flag("undo")
             )
         except ActRefused as exc:
-            raise _refused(exc) from None
-    return _answer(result)
+            raise refused(exc) from None
+    return answer_result(result)
 
 
 async def relays(request: Request) -> Response:
@@ -162,8 +156,8 @@ async def relays(request: Request) -> Response:
                 conn, context(request).urls, who, group, opt_in=params.flag("opt_in")
             )
         except ActRefused as exc:
-            raise _refused(exc) from None
-    return _answer(result)
+            raise refused(exc) from None
+    return answer_result(result)
 
 
 routes = [
