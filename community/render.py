@@ -30,6 +30,7 @@ ACTOR_CONTEXT: list[Any] = [
         "modlog": {"@id": "fediverse:modlog", "@type": "@id"},
         "movedTo": {"@id": "as:movedTo", "@type": "@id"},
         "alsoKnownAs": {"@id": "as:alsoKnownAs", "@type": "@id"},
+        "recommended": {"@id": "fediverse:recommended", "@type": "@id"},
     },
 ]
 
@@ -83,4 +84,5 @@ def render_actor(actor: Actor, public_key_pem: str) -> dict[str, Any]:
         doc["postingRestrictedToMods"] = actor.posting_policy == "moderators"
         doc["featured"] = actor.featured_uri
         doc["modlog"] = u.endpoint_uri(actor.uri, "modlog")
+        doc["recommended"] = u.endpoint_uri(actor.uri, "recommended")
     return doc

@@ -57,7 +57,9 @@ def key_id_of(actor_uri: str) -> str:
 
 
 #: What each of our actors has under its own URI (``…/users/NAME/inbox`` and so on).
-Endpoint = Literal["inbox", "outbox", "followers", "following", "moderators", "featured", "modlog"]
+Endpoint = Literal[
+    "inbox", "outbox", "followers", "following", "moderators", "featured", "modlog", "recommended"
+]
 
 
 def endpoint_uri(actor_uri: str, endpoint: Endpoint) -> str:

@@ -25,6 +25,7 @@ from fediverse.web import (
     actors,
     auth,
     authorize,
+    directory,
     inbox,
     media,
     objects,
@@ -103,6 +104,7 @@ def create_app(
         Route("/readyz", readyz, methods=["GET"]),
         *wellknown.routes,
         *inbox.routes,
+        *directory.routes,  # before the actors' catch-all /groups/NAME/COLLECTION
         *portability.routes,
         *actors.routes,
         *objects.routes,

@@ -20,6 +20,11 @@ acts on what the handler says it did (the closed set of :mod:`inbox.model`):
 * ``Unwrapped(inner)``: the activity a group's ``Announce`` held is handled in turn, as if its
   author had sent it.
 
+Whatever the handler did, :func:`inbox.bridging.across_bridges` adds what crosses bridges
+between communities (docs/bridges.md): our communities that bridge the announcing community
+carry the post on (more ``Reshare``), and a reply taken into a carried thread goes back to its
+source; the same guard makes each community announce an activity once.
+
 An activity we cannot parse raises :class:`~federation.errors.VocabularyError` (the item is
 recorded ``failed`` with the reason); a type without a handler is refused (``ignored``).
 
@@ -38,6 +43,7 @@ import asyncpg
 
 from community.context import AppContext
 from community.posts import already_announced
+from inbox.bridging import across_bridges
 from inbox.errors import Refused
 from inbox.handlers import (
     announce,
@@ -100,10 +106,13 @@ async def dispatch(ctx: AppContext, item: asyncpg.Record) -> str:
 
 
 async def handle(ctx: AppContext, rx: Received, tx: Transaction) -> str:
-    outcome = await REGISTRY[rx.activity_type](ctx, rx, tx)
+    if rx.handled_at_source:  # our community's own announce, for the bridges from it
+        outcome: Outcome = Done("handled in its own community")
+    else:
+        outcome = await REGISTRY[rx.activity_type](ctx, rx, tx)
     if isinstance(outcome, Unwrapped):
         return await handle(ctx, outcome.inner, tx)
-    return await act(ctx, rx, tx, outcome)
+    return await act(ctx, rx, tx, await across_bridges(ctx, rx, tx, outcome))
 
 
 async def act(
@@ -134,7 +143,9 @@ async def reshare(ctx: AppContext, rx: Received, tx: Transaction, share: Reshare
     conn = await tx.begin()
     if await already_announced(conn, group, rx.activity_uri):
         return f"{share.note} (announced before)"
-    await announce_wrapped(conn, ctx.urls, group, rx.body, rx.activity.id)
+    await announce_wrapped(
+        conn, ctx.urls, group, rx.body, rx.activity.id, also_to=share.also_to, origin=share.origin
+    )
     if share.boost is not None:
         await announce_boost(conn, ctx.urls, group, share.boost)
     if share.unboost is not None:

@@ -67,6 +67,9 @@ class Received:
     via_group_uri: str | None = None
     announce_uri: str | None = None
     attempts: int = 1
+    # set when one of our own communities announced this activity to a community of ours that
+    # bridges it: handled when that community took it in, only the bridges act on it now
+    handled_at_source: bool = False
 
     @classmethod
     def from_item(cls, record: asyncpg.Record) -> Received:
@@ -124,12 +127,18 @@ class Ignored:
 
 @dataclass(frozen=True, slots=True)
 class Reshare:
-    """Done in ``group``: it announces the received activity, and ``boost`` or ``unboost``."""
+    """Done in ``group``: it announces the received activity, and ``boost`` or ``unboost``.
+
+    A bridged post (docs/bridges.md) names the community it came from (``origin``); a reply
+    made in a bridged thread is announced to its source community too (``also_to``).
+    """
 
     group: Actor
     note: str
     boost: str | None = None
     unboost: str | None = None
+    origin: str | None = None
+    also_to: tuple[Actor, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ is handled exactly like a member on another server (see :mod:`outbox.send` on th
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from community.actors import Actor, find_actor_by_id
@@ -32,6 +33,7 @@ from outbox.activities import (
     mentioned_in,
     stored_activity,
 )
+from outbox.bridges import carriers_for_reply
 from outbox.send import Audience, Outgoing, send
 
 MAX_POST_LENGTH = 5000
@@ -92,6 +94,8 @@ async def publish(
     check_text(text, comp)
     async with conn.transaction():
         parent, parent_author, group = await _thread_of(conn, in_reply_to, group)
+        carriers = await carriers_for_reply(conn, author, parent)  # bridges: docs/bridges.md
+        comp = replace(comp, mentions=(*comp.mentions, *carriers)) if carriers else comp
         mentioned = mentioned_in(author, group, parent_author, comp)
         audience = compose(author, comp.visibility, group=group, mentioned=mentioned)
         note = build_note(

@@ -20,26 +20,42 @@ from community.posts import find_group_boost
 from community.storage.database import Conn
 from community.urls import Urls
 from outbox.activities import build_boost, build_undo, build_wrap
+from outbox.relays import publish_to_relays
 from outbox.send import Audience, Outgoing, send
 
 
 async def announce_wrapped(
-    conn: Conn, urls: Urls, group: Actor, received_body: str, received_uri: str | None
+    conn: Conn,
+    urls: Urls,
+    group: Actor,
+    received_body: str,
+    received_uri: str | None,
+    *,
+    also_to: tuple[Actor, ...] = (),
+    origin: str | None = None,
 ) -> str:
-    """Announce{received activity} to the group's FEP-1b12 (and unknown-software) followers."""
-    wrap = build_wrap(urls, group, received_body, received_uri)
+    """Announce{received activity} to the group's FEP-1b12 (and unknown-software) followers,
+    and to ``also_to`` (the source community of a bridged thread: docs/bridges.md); ``origin``
+    names the community a bridged post came from."""
+    wrap = build_wrap(urls, group, received_body, received_uri, origin=origin)
     audience = Audience(
-        followers_of=group, family="fep1b12", listed=announce_listed(group), form="fep1b12"
+        actors=also_to,
+        followers_of=group,
+        family="fep1b12",
+        listed=announce_listed(group),
+        form="fep1b12",
     )
     await send(conn, group, wrap, audience)
     return wrap.uri
 
 
 async def announce_boost(conn: Conn, urls: Urls, group: Actor, object_uri: str) -> str:
-    """Announce{object} (a boost) to the group's microblog (and unknown-software) followers."""
-    boost = build_boost(urls, group, object_uri)
-    await send(conn, group, Outgoing.of(boost), _to_microblogs(group))
-    return str(boost["id"])
+    """Announce{object} (a boost) to the group's microblog (and unknown-software) followers,
+    and to the instance's relays when the group publishes there (:mod:`outbox.relays`)."""
+    boost = Outgoing.of(build_boost(urls, group, object_uri))
+    await send(conn, group, boost, _to_microblogs(group))
+    await publish_to_relays(conn, group, boost, object_uri)
+    return boost.uri
 
 
 async def undo_boost(conn: Conn, urls: Urls, group: Actor, object_uri: str) -> None:

@@ -12,8 +12,10 @@ from starlette.routing import BaseRoute
 from fediverse.api import (
     accounts,
     apps,
+    bridges,
     c2s,
     conversations,
+    directory,
     edits,
     follow_requests,
     groups,
@@ -57,4 +59,6 @@ routes: list[BaseRoute] = [
     *conversations.routes,
     *tags.routes,
     *streaming.routes,
+    *directory.routes,
+    *bridges.routes,
 ]

@@ -11,6 +11,7 @@ import typer
 
 from fediverse.cli import (
     accounts,
+    bridges,
     deliveries,
     domains,
     groups,
@@ -21,6 +22,7 @@ from fediverse.cli import (
     moving,
     processes,
     proposals,
+    relays,
     status,
     users,
 )
@@ -38,12 +40,14 @@ groups.app.add_typer(moderators.app, name="moderators")
 groups.app.add_typer(proposals.app, name="proposals")
 groups.app.add_typer(moving.app)
 users.app.add_typer(accounts.app)
+groups.app.add_typer(bridges.app, name="bridge")
 app.add_typer(groups.app, name="group")
 app.add_typer(mod.app, name="mod")
 app.add_typer(users.app, name="user")
 app.add_typer(members.app, name="member")
 app.add_typer(domains.app, name="domain")
 app.add_typer(deliveries.app, name="deliveries")
+app.add_typer(relays.app, name="relay")
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from community.actors import (
     find_local_actor,
 )
 from community.context import AppContext
+from community.directory import listed_local_groups
 from community.usage import read_usage
 from fediverse import __version__
 from fediverse.web.errors import error_response
@@ -133,10 +134,16 @@ async def nodeinfo_links(request: Request) -> Response:
     )
 
 
+def community_summary(group: Actor) -> dict[str, str]:
+    """A public community as NodeInfo ``metadata.communities`` lists it (docs/bridges.md)."""
+    return {"id": group.uri, "name": group.name or group.username, "acct": group.handle}
+
+
 async def nodeinfo(request: Request) -> Response:
     ctx = context(request)
     async with ctx.pool.acquire() as conn:
         usage = await read_usage(conn)
+        communities = await listed_local_groups(conn)
     doc = {
         "version": "2.1",
         "software": {
@@ -159,6 +166,7 @@ async def nodeinfo(request: Request) -> Response:
             "nodeName": ctx.settings.instance_name,
             "nodeDescription": ctx.settings.instance_description,
             "localGroups": usage.local_groups,
+            "communities": [community_summary(g) for g in communities],
             "federation": {"signatures": ["draft-cavage-http-signatures-12", "rfc9421"]},
         },
     }

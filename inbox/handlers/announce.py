@@ -20,14 +20,17 @@ from community.context import AppContext
 from community.membership import is_followed_here, is_moderated_here, is_moderator
 from community.notifications import notify
 from community.posts import find_post, record_share, store_post
+from community.relays import relay_of
 from community.remote import authority_of
 from federation.errors import Gone, NotFound
 from federation.vocabulary import ASObject, parse_activity
 from federation.vocabulary.base import id_of
+from inbox.bridging import accepts_announces_of, local_announce
 from inbox.errors import Refused
 from inbox.handlers.common import ensure_actor, fetch_from_origin, trusted_object
 from inbox.handlers.create import check_post
 from inbox.model import Done, Outcome, Received, Transaction, Unwrapped, json_of
+from inbox.relaying import discover
 
 INNER_TYPES = frozenset(
     {
@@ -139,12 +142,16 @@ async def handle_boost(ctx: AppContext, rx: Received, tx: Transaction) -> Outcom
 
 async def handle(ctx: AppContext, rx: Received, tx: Transaction) -> Outcome:
     if rx.local:
-        return Done("our own group's announce: already stored")
+        return await local_announce(ctx, rx)
     announcer = await ensure_actor(ctx, rx.actor_uri)
     async with ctx.pool.acquire() as conn:
+        relay = await relay_of(conn, announcer)
         followed = await is_followed_here(conn, announcer)
         moderated = announcer.is_group and await is_moderated_here(conn, announcer)
-    if not followed and not moderated:
+        bridging = await accepts_announces_of(conn, announcer)
+    if relay is not None:  # what relays announce feeds the directory, no one's timeline
+        return await discover(ctx, rx, tx, relay)
+    if not followed and not moderated and not bridging:
         raise Refused("an Announce from someone no one here follows")
     inner, kind = rx.object_json, rx.object.type if isinstance(rx.object, ASObject) else None
     if isinstance(inner, dict) and isinstance(kind, str) and kind in INNER_TYPES:

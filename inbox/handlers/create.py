@@ -40,6 +40,7 @@ from community.remote import authority_of
 from community.storage.database import Conn
 from federation.vocabulary import ASObject
 from federation.vocabulary.base import id_of
+from inbox.bridging import admission, admitted_already
 from inbox.errors import Refused
 from inbox.handlers.common import (
     addressed_uris,
@@ -107,10 +108,26 @@ async def refusal(conn: Conn, group: Actor, author: Actor, obj: ASObject) -> str
     return None
 
 
+async def bridged_refusal(
+    conn: Conn, group: Actor, rx: Received, obj: ASObject, author: Actor
+) -> str | None:
+    """:func:`refusal`, unless the group took the post in already, or a bridge brings it
+    (``defer``: it waits for the bridging community's announce; :mod:`inbox.bridging`)."""
+    if await admitted_already(conn, group, rx):
+        return None
+    reason = await refusal(conn, group, author, obj)
+    if reason is None:
+        return None
+    bridged = await admission(conn, group, rx, obj, author)
+    return None if bridged == "admit" else bridged or reason
+
+
 async def post_into_group(
     conn: Conn, ctx: AppContext, rx: Received, obj: ASObject, author: Actor, group: Actor
-) -> Done | Reshare:
-    reason = await refusal(conn, group, author, obj)
+) -> Done | Ignored | Reshare:
+    reason = await bridged_refusal(conn, group, rx, obj, author)
+    if reason == "defer":
+        return Ignored(f"{group.username} waits for the announce of the bridge it came by")
     if reason is not None:
         await respond(conn, ctx.urls, group, "Reject", rx.json, author, reason)
         return Done(f"rejected in {group.username}: {reason}")

@@ -26,6 +26,7 @@ from federation.vocabulary.base import id_of
 from inbox.errors import Refused
 from inbox.handlers.common import ensure_actor
 from inbox.model import Done, Outcome, Received, Transaction
+from inbox.relaying import follow_back
 from outbox.actions import respond
 from outbox.moves import admit_former_follower
 
@@ -55,11 +56,16 @@ async def handle(ctx: AppContext, rx: Received, tx: Transaction) -> Outcome:
     target_uri = id_of(rx.object)
     async with ctx.pool.acquire() as reading:
         followee = await find_actor_by_uri(reading, target_uri) if target_uri else None
-    if followee is None or not followee.local or followee.type == "Application":
+    if followee is None or not followee.local:
         raise Refused(f"{target_uri} is not a group or person here")
     if followee.deleted_at is not None:
         raise Refused(f"{followee.handle} was deleted")
     follower = await ensure_actor(ctx, rx.actor_uri)
+    if followee.type == "Application":  # only a relay we subscribe to follows us back
+        relayed = await follow_back(ctx, rx, tx, follower, followee)
+        if relayed is None:
+            raise Refused(f"{target_uri} is not a group or person here")
+        return relayed
     if not follower.local and followee.is_group:
         await ctx.remote.software_of(follower.domain)  # which announce form they get
     conn = await tx.begin()

@@ -20,6 +20,7 @@ from federation.vocabulary import Activity
 from federation.vocabulary.base import id_of
 from inbox.errors import Refused
 from inbox.model import Done, Outcome, Received, Transaction
+from inbox.relaying import answer
 
 
 async def _follow_answered(conn: Conn, rx: Received) -> Follow:
@@ -38,6 +39,9 @@ async def _follow_answered(conn: Conn, rx: Received) -> Follow:
 
 
 async def handle_accept(ctx: AppContext, rx: Received, tx: Transaction) -> Outcome:
+    relayed = await answer(rx, tx, accepted=True)  # a relay's answer to our subscription
+    if relayed is not None:
+        return relayed
     conn = await tx.begin()
     follow = await _follow_answered(conn, rx)
     if follow.accepted:
@@ -47,6 +51,9 @@ async def handle_accept(ctx: AppContext, rx: Received, tx: Transaction) -> Outco
 
 
 async def handle_reject(ctx: AppContext, rx: Received, tx: Transaction) -> Outcome:
+    relayed = await answer(rx, tx, accepted=False)
+    if relayed is not None:
+        return relayed
     conn = await tx.begin()
     follow = await _follow_answered(conn, rx)
     await remove_follow(conn, follow.follower_id, follow.followee_id)

@@ -30,14 +30,23 @@ def build_boost(urls: Urls, group: Actor, object_uri: str) -> dict[str, Any]:
     )
 
 
-def build_wrap(urls: Urls, group: Actor, received_body: str, received_uri: str | None) -> Outgoing:
+def build_wrap(
+    urls: Urls,
+    group: Actor,
+    received_body: str,
+    received_uri: str | None,
+    *,
+    origin: str | None = None,
+) -> Outgoing:
     """The FEP-1b12 form: an ``Announce`` wrapping the received activity byte-exact.
 
     The envelope is serialised without ``object`` and the received JSON text is spliced in
     unchanged, so the embedded activity is exactly what its author's server sent; the result is
     never parsed nor serialised again. ``received_uri`` is the wrapped activity's ``id``.
+    ``origin`` (AS2: "from which the activity is directed") names the community a post came
+    from over a bridge (docs/bridges.md).
     """
-    envelope = {
+    envelope: dict[str, Any] = {
         "@context": AS_CONTEXT,
         "id": new_activity_uri(urls),
         "type": "Announce",
@@ -45,6 +54,8 @@ def build_wrap(urls: Urls, group: Actor, received_body: str, received_uri: str |
         **announce_addressing(group),
         "published": now_iso(),
     }
+    if origin is not None:
+        envelope["origin"] = origin
     head = orjson.dumps(envelope)
     body = head[:-1].decode() + ',"object":' + received_body.strip() + "}"
     return Outgoing(

@@ -2,6 +2,7 @@
 (or registers from its own module, imported before the first submission)."""
 
 from outbox.governance.kinds import bans, content, queue, reports, rules, team
+from outbox.governance.kinds import bridges as bridges  # issue 17
 from outbox.governance.kinds import move as move  # issue 16: a community moves
 
 __all__ = ["bans", "content", "queue", "reports", "rules", "team"]
