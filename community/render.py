@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from community.actors import Actor
+from community.posts import Post
+from community.urls import Urls
 
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 SECURITY_CONTEXT = "https://w3id.org/security/v1"
@@ -58,4 +60,15 @@ def render_actor(actor: Actor, public_key_pem: str) -> dict[str, Any]:
         doc["attributedTo"] = actor.moderators_uri
         doc["postingRestrictedToMods"] = actor.posting_policy == "moderators"
         doc["featured"] = actor.featured_uri
+    return doc
+
+
+def render_post(post: Post, urls: Urls) -> dict[str, Any]:
+    """The AS2 object of one of our posts, as stored, with ``url`` its HTML page.
+
+    Lemmy reads a ``Page``'s link from ``attachment``, not ``url`` (LemmyNet/lemmy,
+    ``crates/apub/src/objects/post.rs``, ``from_json``), so ``url`` is free for the page.
+    """
+    doc = dict(post.raw)
+    doc["url"] = urls.post_url(post.uri)
     return doc

@@ -11,7 +11,8 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from community.context import Starter, open_context
 from community.groups import ensure_demo_group
@@ -20,7 +21,22 @@ from community.storage.migrations import pending_migrations
 from community.urls import Urls
 from fediverse import api
 from fediverse.runtime import open_database, open_pool, prepare_database
-from fediverse.web import actors, auth, authorize, inbox, objects, pages, wellknown
+from fediverse.web import (
+    actors,
+    auth,
+    authorize,
+    feeds,
+    front,
+    groups,
+    inbox,
+    members,
+    objects,
+    posting,
+    profiles,
+    submit,
+    threads,
+    wellknown,
+)
 from fediverse.web.errors import EXCEPTION_HANDLERS
 from fediverse.web.metrics import token_route
 from fediverse.web.proxy import RequestContextMiddleware
@@ -91,10 +107,18 @@ def create_app(
         *inbox.routes,
         *actors.routes,
         *objects.routes,
-        *pages.routes,
+        *front.routes,
+        *profiles.routes,
+        *groups.routes,
+        *submit.routes,
+        *threads.routes,
+        *posting.routes,
+        *feeds.routes,
+        *members.routes,
         *auth.routes,
         *authorize.routes,
         *api.routes,
+        Mount("/static", StaticFiles(packages=[("fediverse.web", "static")]), name="static"),
     ]
     if settings.metrics_token is not None:
         routes.append(token_route(settings.metrics_token.get_secret_value()))

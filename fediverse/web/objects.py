@@ -1,20 +1,25 @@
-"""Our activities and posts, each fetchable at its id (others backfill and verify from them)."""
+"""Our activities and posts, each fetchable at its id (others backfill and verify from them).
+
+A browser opening a post's id (it asks for HTML) is sent to the post's page, its ``url``.
+"""
 
 from __future__ import annotations
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from community.activities import find_activity
 from community.errors import NotFoundError
 from community.posts import find_post
-from community.render import AS_CONTEXT
-from fediverse.web.negotiation import AS2_MEDIA_TYPE
+from community.render import AS_CONTEXT, render_post
+from fediverse.web.negotiation import AS2_MEDIA_TYPE, choose_representation
 from fediverse.web.responses import ActivityResponse
 from fediverse.web.signed_fetch import check_authorized_fetch
 from fediverse.web.state import context
+
+VARY = {"Vary": "Accept"}
 
 
 async def activity(request: Request) -> Response:
@@ -29,9 +34,11 @@ async def activity(request: Request) -> Response:
 
 
 async def post(request: Request) -> Response:
-    await check_authorized_fetch(request)
     ctx = context(request)
     uri = ctx.urls.object_uri(request.path_params["id"])
+    if choose_representation(request.headers.get("accept")) == "html":
+        return RedirectResponse(ctx.urls.post_url(uri), status_code=302, headers=VARY)
+    await check_authorized_fetch(request)
     async with ctx.pool.acquire() as conn:
         found = await find_post(conn, uri)
     if found is None or not found.local or found.visibility in ("followers", "direct"):
@@ -39,7 +46,7 @@ async def post(request: Request) -> Response:
     if found.deleted_at is not None:
         tombstone = {"@context": AS_CONTEXT, "id": uri, "type": "Tombstone"}
         return Response(orjson.dumps(tombstone), status_code=410, media_type=AS2_MEDIA_TYPE)
-    return ActivityResponse(found.raw)
+    return ActivityResponse(render_post(found, ctx.urls), headers=VARY)
 
 
 routes = [
