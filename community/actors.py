@@ -50,6 +50,8 @@ class Actor(Row):
     posting_policy: str
     published: datetime
     updated: datetime
+    #: accepted followers (a group's members), a counter kept by a trigger (0007)
+    followers_count: int = 0
 
     @property
     def is_group(self) -> bool:

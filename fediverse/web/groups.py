@@ -138,6 +138,8 @@ async def new_community(request: Request) -> Response:
             )
         except (InvalidInput, InvalidName, NameTaken) as exc:
             return _new_form(seen, 422, str(exc).capitalize() + ".", **values)
+        if not group.manually_approves_followers:  # its creator is its first member
+            await acting.join(conn, ctx.urls, seen.viewer, group)
     return RedirectResponse(actor_path(group), status_code=303)
 
 

@@ -41,6 +41,10 @@ def excerpt(html: str | None, length: int = 200) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
+def points(score: int) -> str:
+    return f"{score} point" if score in (1, -1) else f"{score} points"
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -50,7 +54,12 @@ def _environment() -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters.update(
-        actor_path=actor_path, post_path=post_path, when=when, iso=iso, excerpt=excerpt
+        actor_path=actor_path,
+        post_path=post_path,
+        when=when,
+        iso=iso,
+        excerpt=excerpt,
+        points=points,
     )
     env.globals["handle_path"] = handle_path
     return env
