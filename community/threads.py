@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
 from community.errors import InvalidInput
-from community.storage.database import Conn
+from community.storage.database import Conn, Record
 from community.storage.queries import load_queries
-from community.storage.rows import Row, fetch_row
+from community.storage.rows import Row
 
 Q = load_queries("community")
 
@@ -133,23 +133,31 @@ async def pinned_threads(
     return [ThreadSummary.from_record(r) for r in rows]
 
 
-@dataclass(frozen=True)
-class PostView(Row):
-    """A post (or comment) with its author, whoever deleted it, and the viewer's vote."""
+class PostView(NamedTuple):
+    """A post (or comment) with its author, whoever deleted it, and the viewer's vote.
+
+    A named tuple rather than a frozen dataclass: a thread page makes hundreds, and a tuple is
+    made in half the time. Both queries that make them select every field by name.
+    """
 
     id: int
     uri: str
     url: str | None
     local: bool
+    type: str
+    title: str
     content_html: str
     summary: str | None
-    sensitive: bool
     visibility: str
     published: datetime
     updated: datetime | None
     deleted_at: datetime | None
+    pinned: bool
+    group_id: int | None
     author_id: int
+    root_id: int | None
     in_reply_to_uri: str | None
+    replies_count: int
     upvotes: int
     downvotes: int
     score: int
@@ -160,13 +168,10 @@ class PostView(Row):
     author_uri: str
     deleted_by: str | None
     my_vote: str | None
-    # what only a thread's own post carries
-    type: str = "Note"
-    title: str = ""
-    pinned: bool = False
-    group_id: int | None = None
-    root_id: int | None = None
-    replies_count: int = 0
+
+    @classmethod
+    def of(cls, record: Record) -> PostView:
+        return cls._make([record[name] for name in cls._fields])
 
     @property
     def removed(self) -> bool:
@@ -182,14 +187,15 @@ async def find_post_view(
     conn: Conn, *, post_id: int = 0, uri: str = "", viewer_id: int = 0
 ) -> PostView | None:
     """One post by id or by URI, as a page shows it."""
-    return await fetch_row(conn, PostView, Q["post_with_author"], post_id, uri, viewer_id)
+    record = await conn.fetchrow(Q["post_with_author"], post_id, uri, viewer_id)
+    return None if record is None else PostView.of(record)
 
 
 async def thread_comments(
     conn: Conn, root_id: int, viewer_id: int = 0, limit: int = MAX_COMMENTS
 ) -> list[PostView]:
     rows = await conn.fetch(Q["thread_comments"], root_id, viewer_id, limit)
-    return [PostView.from_record(r) for r in rows]
+    return [PostView.of(row) for row in rows]
 
 
 @dataclass(frozen=True)

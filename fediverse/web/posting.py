@@ -92,17 +92,24 @@ async def reply(request: Request) -> Response:
     return RedirectResponse(f"{post_path(place.root)}#c{comment.id}", status_code=303)
 
 
+def _chosen_vote(value: object) -> tuple[VoteKind | None, int]:
+    """``up:ID``, ``down:ID`` or ``none:ID`` (a button of the vote forms): the vote and post."""
+    choice, _, post_id = str(value).partition(":")
+    if choice not in VOTES or not post_id.isdigit() or len(post_id) > 18:
+        raise InvalidInput("a vote is up, down or none, on a post")
+    return VOTES[choice], int(post_id)
+
+
 async def vote(request: Request) -> Response:
+    """A vote from any vote button of a page; back to that page, at the post voted on."""
     seen = await member_visit(request)
     form = await posted_form(request)
-    choice = form.get("vote")
-    if not isinstance(choice, str) or choice not in VOTES:
-        raise InvalidInput("a vote is up, down or none")
-    post, place = await acted_on(request, seen)
+    kind, post_id = _chosen_vote(form.get("vote"))
+    post, place = await acted_on(request, seen, str(post_id))
     ctx = context(request)
     assert seen.viewer is not None
     async with ctx.pool.acquire() as conn:
-        await acting.cast_vote(conn, ctx.urls, seen.viewer, post, VOTES[choice])
+        await acting.cast_vote(conn, ctx.urls, seen.viewer, post, kind)
     anchor = "#post" if post.id == place.root.id else f"#c{post.id}"
     return RedirectResponse(_back(request, post_path(place.root)) + anchor, status_code=303)
 
@@ -132,7 +139,7 @@ async def delete(request: Request) -> Response:
 routes = [
     Route("/posts/{key}/reply", reply_form, methods=["GET"]),
     Route("/posts/{key}/reply", reply, methods=["POST"]),
-    Route("/posts/{key}/vote", vote, methods=["POST"]),
+    Route("/votes", vote, methods=["POST"]),
     Route("/posts/{key}/delete", delete_form, methods=["GET"]),
     Route("/posts/{key}/delete", delete, methods=["POST"]),
 ]

@@ -27,6 +27,7 @@ from community.threads import (
     subtree,
     thread_comments,
 )
+from fediverse.web.comments import render_comments
 from fediverse.web.links import absolute, post_path
 from fediverse.web.named import post_keyed
 from fediverse.web.state import context
@@ -115,6 +116,7 @@ def _render(seen: Visit, thread: Thread, status: int = 200, **values: object) ->
         group=thread.group,
         focus=thread.focus,
         comments=thread.comments,
+        comments_html=render_comments(thread.comments, seen.viewer.id if seen.viewer else 0),
         standing=thread.standing,
         page_url=absolute(urls, post_path(shown)),
         post_url=post_path(thread.post),
@@ -122,12 +124,13 @@ def _render(seen: Visit, thread: Thread, status: int = 200, **values: object) ->
     )
 
 
-async def acted_on(request: Request, seen: Visit) -> tuple[Post, Place]:
-    """The post a form acts on and where it sits, once the viewer may see it (else 404)."""
+async def acted_on(request: Request, seen: Visit, key: str | None = None) -> tuple[Post, Place]:
+    """The post a form acts on (``key``, else the path's) and where it sits, once the viewer
+    may see it (else 404)."""
     ctx = context(request)
     assert seen.viewer is not None
     async with ctx.pool.acquire() as conn:
-        view = await post_keyed(ctx, conn, request.path_params["key"], seen.viewer.id)
+        view = await post_keyed(ctx, conn, key or request.path_params["key"], seen.viewer.id)
         place = await place_of(conn, view, seen.viewer)
         post = await find_post_by_id(conn, view.id)
     if post is None or post.deleted_at is not None:

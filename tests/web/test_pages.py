@@ -70,11 +70,12 @@ async def test_a_member_joins_posts_replies_votes_and_deletes(
         reply = await post_form(bob, path, path + "/reply", body="And green.", action="post")
         assert reply.status_code == 303
         assert reply.headers["location"].startswith(path + "#c")
-        voted = await post_form(bob, path, path + "/vote", vote="up")
-        assert voted.status_code == 303
-        await step(ctx)
         post = await find_post(conn, ctx.urls.object_uri(path.rsplit("/", 1)[1]))
         assert post is not None
+        voted = await post_form(bob, path, "/votes", vote=f"up:{post.id}")
+        assert voted.status_code == 303
+        assert voted.headers["location"] == path + "#post"
+        await step(ctx)
         row = await conn.fetchrow("SELECT upvotes, replies_count FROM posts WHERE id = $1", post.id)
         assert (row["upvotes"], row["replies_count"]) == (1, 1)
         assert 'aria-pressed="true" aria-label="Upvote"' in (await bob.get(path)).text
