@@ -58,25 +58,26 @@ SELECT p.id, p.uri, p.url, p.local, p.type, p.title, p.content_html, p.summary, 
        p.in_reply_to_uri, p.replies_count, p.upvotes, p.downvotes, p.score,
        a.username AS author_username, a.domain AS author_domain, a.name AS author_name,
        a.local AS author_local, a.uri AS author_uri,
-       t.deleted_by, v.kind AS my_vote
+       CASE WHEN p.deleted_at IS NOT NULL
+            THEN (SELECT t.deleted_by FROM tombstones t WHERE t.uri = p.uri) END AS deleted_by,
+       (SELECT v.kind FROM votes v WHERE v.actor_id = $3 AND v.post_id = p.id) AS my_vote
 FROM posts p JOIN actors a ON a.id = p.author_id
-LEFT JOIN tombstones t ON t.uri = p.uri AND p.deleted_at IS NOT NULL
-LEFT JOIN votes v ON v.post_id = p.id AND v.actor_id = $3
 WHERE p.id = $1 OR p.uri = $2
 LIMIT 1
 
 -- name: thread_comments
 -- Every comment of thread $1 (oldest first), with authors, who deleted it, and the vote of
--- viewer $2 (0: nobody); at most $3. The same columns as post_with_author.
+-- viewer $2 (0: nobody); at most $3. The same columns as post_with_author. The viewer's votes
+-- are looked up per comment (one probe of votes' unique index each), never scanned whole.
 SELECT p.id, p.uri, p.url, p.local, p.type, p.title, p.content_html, p.summary, p.visibility,
        p.published, p.updated, p.deleted_at, p.pinned, p.group_id, p.author_id, p.root_id,
        p.in_reply_to_uri, p.replies_count, p.upvotes, p.downvotes, p.score,
        a.username AS author_username, a.domain AS author_domain, a.name AS author_name,
        a.local AS author_local, a.uri AS author_uri,
-       t.deleted_by, v.kind AS my_vote
+       CASE WHEN p.deleted_at IS NOT NULL
+            THEN (SELECT t.deleted_by FROM tombstones t WHERE t.uri = p.uri) END AS deleted_by,
+       (SELECT v.kind FROM votes v WHERE v.actor_id = $2 AND v.post_id = p.id) AS my_vote
 FROM posts p JOIN actors a ON a.id = p.author_id
-LEFT JOIN tombstones t ON t.uri = p.uri AND p.deleted_at IS NOT NULL
-LEFT JOIN votes v ON v.post_id = p.id AND v.actor_id = $2
 WHERE p.root_id = $1 AND p.id <> $1
 ORDER BY p.id
 LIMIT $3
