@@ -217,6 +217,11 @@ def look_in_the_dark(page: Page, base: str, thread_url: str, looker: Looker) -> 
         page.goto(url)
         looker.look(page, f"{name} (dark)")
     page.emulate_media(color_scheme="light")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    for name, url in [("community page", base + "/@garden"), ("thread page", thread_url)]:
+        page.goto(url)
+        looker.look(page, f"{name} (phone)")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, "scrolls sideways"
 
 
 def test_someone_elsewhere_finds_joins_and_posts(
