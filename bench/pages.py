@@ -7,7 +7,8 @@ and a small community beside it (30 posts, a thread of 10 comments). Then, throu
 app in-process (httpx ASGI transport, templates and all), as a signed-in member (vote and
 reply forms on every comment: the heaviest page) and as a visitor, times ``--repeat``
 requests of each page and counts the SQL queries each request runs (every asyncpg query is
-counted by wrapping the connection class). Prints p50 and p99 in milliseconds.
+counted by wrapping the connection class). Prints p50 and p99 in milliseconds, and the p50
+of this process's CPU time (a figure that other work on a shared machine inflates less).
 
     .venv/bin/python bench/pages.py --posts 100000 --comments 500
 """
@@ -206,24 +207,35 @@ async def build(url: str, posts: int, comments: int) -> tuple[list[Community], s
     return made, token
 
 
-async def timed(
-    client: httpx.AsyncClient, path: str, repeat: int
-) -> tuple[float, float, tuple[int, int]]:
-    """(p50 ms, p99 ms, (queries, pool resets) per request) of ``repeat`` GETs of ``path``."""
+@dataclass(frozen=True)
+class Figures:
+    p50: float
+    p99: float
+    #: CPU time of this process (the app and the in-process client; PostgreSQL's is apart):
+    #: what other work on a shared machine does not inflate the way it does wall time
+    cpu_p50: float
+    queries: int
+    resets: int
+
+
+async def timed(client: httpx.AsyncClient, path: str, repeat: int) -> Figures:
+    """Timings and queries per request of ``repeat`` GETs of ``path``."""
     global QUERIES, RESETS
     for _ in range(5):  # warm the statement caches and the template cache
         assert (await client.get(path, headers=HTML)).status_code == 200
-    times, counts = [], set()
+    times, cpu, counts = [], [], set()
     for _ in range(repeat):
         QUERIES = RESETS = 0
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = await client.get(path, headers=HTML)
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
         counts.add((QUERIES, RESETS))
         assert response.status_code == 200, response.text[:500]
     assert len(counts) == 1, f"queries vary between requests of {path}: {counts}"
-    quantiles = statistics.quantiles(times, n=100)
-    return statistics.median(times), quantiles[98], counts.pop()
+    queries, resets = counts.pop()
+    p99 = statistics.quantiles(times, n=100)[98]
+    return Figures(statistics.median(times), p99, statistics.median(cpu), queries, resets)
 
 
 async def measure(args: argparse.Namespace, url: str) -> None:
@@ -240,9 +252,9 @@ async def measure(args: argparse.Namespace, url: str) -> None:
     count_queries()
     print(
         "| page | viewer | posts in community | comments in thread | p50 ms | p99 ms "
-        "| queries | pool resets |"
+        "| CPU p50 ms | queries | pool resets |"
     )
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         for viewer, cookies in (("member", {SESSION_COOKIE: token}), ("visitor", {})):
@@ -255,10 +267,11 @@ async def measure(args: argparse.Namespace, url: str) -> None:
                         ("community (top)", f"/@{c.name}?sort=top"),
                         ("thread", f"/posts/{c.thread_key}"),
                     ):
-                        p50, p99, (queries, resets) = await timed(client, path, args.repeat)
+                        f = await timed(client, path, args.repeat)
                         print(
                             f"| {label} | {viewer} | {c.posts:,} | {c.thread_comments} "
-                            f"| {p50:.1f} | {p99:.1f} | {queries} | {resets} |"
+                            f"| {f.p50:.1f} | {f.p99:.1f} | {f.cpu_p50:.1f} | {f.queries} "
+                            f"| {f.resets} |"
                         )
 
 

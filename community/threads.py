@@ -198,8 +198,7 @@ async def thread_comments(
     return [PostView.of(row) for row in rows]
 
 
-@dataclass(frozen=True)
-class CommentNode:
+class CommentNode(NamedTuple):
     """A comment in reading order: how deep it sits, and how many levels end after it."""
 
     comment: PostView
