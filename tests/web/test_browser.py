@@ -86,7 +86,7 @@ def sign_up(page: Page, base: str, name: str, looker: Looker | None = None) -> N
     expect(page.get_by_role("link", name=f"@{name}")).to_be_visible()
 
 
-def reload_until(page: Page, text: str, timeout: float = 30) -> None:
+def reload_until(page: Page, text: str, timeout: float = 60) -> None:
     """Federation is asynchronous: reload until ``text`` shows."""
     deadline = time.monotonic() + timeout
     while page.get_by_text(text).count() == 0:
