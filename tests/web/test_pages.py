@@ -79,6 +79,15 @@ async def test_a_member_joins_posts_replies_votes_and_deletes(
         row = await conn.fetchrow("SELECT upvotes, replies_count FROM posts WHERE id = $1", post.id)
         assert (row["upvotes"], row["replies_count"]) == (1, 1)
         assert 'aria-pressed="true" aria-label="Upvote"' in (await bob.get(path)).text
+        await post_form(bob, path, "/votes", vote=f"down:{post.id}")
+        await step(ctx)
+        row = await conn.fetchrow("SELECT upvotes, downvotes FROM posts WHERE id = $1", post.id)
+        assert (row["upvotes"], row["downvotes"]) == (0, 1)
+        await post_form(bob, path, "/votes", vote=f"none:{post.id}")
+        await step(ctx)
+        assert await conn.fetchval("SELECT score FROM posts WHERE id = $1", post.id) == 0
+        refused = await post_form(bob, path, "/votes", vote="sideways:1")
+        assert refused.status_code == 400
         gone = await post_form(bob, path + "/delete", path + "/delete")
         assert gone.status_code == 303
         assert gone.headers["location"] == "/@garden"
