@@ -34,7 +34,8 @@ run: install
 test: install-test
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-# nginx and caddy for the deploy tests (apt-get; needs root, which CI has).
+# nginx and caddy (deploy tests), chromium and axe-core (browser tests): apt-get and npm;
+# apt-get needs root, which CI has.
 system-deps:
 	.ci/system-deps
 

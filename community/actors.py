@@ -50,6 +50,8 @@ class Actor(Row):
     posting_policy: str
     published: datetime
     updated: datetime
+    #: accepted followers (a group's members), a counter kept by a trigger (0007)
+    followers_count: int = 0
     deleted_at: datetime | None = None
     #: where the actor moved to (``movedTo``), and since when (ours only)
     moved_to_uri: str | None = None

@@ -43,11 +43,10 @@ from typing import Any, Literal, Protocol, TypeGuard
 
 from community.actors import Actor, find_actor_by_id
 from community.membership import find_follow, is_member, is_moderator
-from community.render import AS_PUBLIC
 from community.storage.database import Conn
 from community.storage.queries import load_queries
 from federation.vocabulary.base import ids_of
-from federation.vocabulary.constants import is_public
+from federation.vocabulary.constants import AS_PUBLIC, is_public
 
 Q = load_queries("community")
 
@@ -213,6 +212,16 @@ def tags_of(raw: dict[str, Any]) -> list[dict[str, Any]]:
 
 def mention_uris(raw: dict[str, Any]) -> list[str]:
     return [str(t["href"]) for t in tags_of(raw) if t.get("type") == "Mention" and t.get("href")]
+
+
+def page_may_show(visibility: str, author_id: int, viewer_id: int, in_group: bool) -> bool:
+    """The web pages' rule, decided without a query (a thread page asks it of every comment):
+    public and unlisted to all; everything to its author; members-only to the members and
+    moderators of its group (``in_group``); followers-only and direct posts nowhere else (a
+    page does not look up follows per comment: stricter than :func:`may_see`, never looser)."""
+    if visibility in ("public", "unlisted") or (viewer_id and author_id == viewer_id):
+        return True
+    return visibility == "members" and in_group
 
 
 async def may_see(conn: Conn, post: Visible, viewer: Actor | None) -> bool:

@@ -7,6 +7,8 @@ from typing import Any
 
 from community import urls as u
 from community.actors import Actor
+from community.posts import Post
+from community.urls import Urls
 
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 SECURITY_CONTEXT = "https://w3id.org/security/v1"
@@ -85,4 +87,15 @@ def render_actor(actor: Actor, public_key_pem: str) -> dict[str, Any]:
         doc["featured"] = actor.featured_uri
         doc["modlog"] = u.endpoint_uri(actor.uri, "modlog")
         doc["recommended"] = u.endpoint_uri(actor.uri, "recommended")
+    return doc
+
+
+def render_post(post: Post, urls: Urls) -> dict[str, Any]:
+    """The AS2 object of one of our posts, as stored, with ``url`` its HTML page.
+
+    Lemmy reads a ``Page``'s link from ``attachment``, not ``url`` (LemmyNet/lemmy,
+    ``crates/apub/src/objects/post.rs``, ``from_json``), so ``url`` is free for the page.
+    """
+    doc = dict(post.raw)
+    doc["url"] = urls.post_url(post.uri)
     return doc

@@ -38,6 +38,11 @@ class Urls:
     def object_uri(self, object_id: str) -> str:
         return f"{self.base_url}/objects/{object_id}"
 
+    def post_url(self, object_uri: str) -> str:
+        """The HTML page of our post ``object_uri`` (``/objects/ID`` → ``/posts/ID``): the
+        ``url`` of its AS2 object, where Mastodon's "open in browser" leads."""
+        return f"{self.base_url}/posts/{object_uri.rsplit('/', 1)[-1]}"
+
     def activity_uri(self, activity_id: str) -> str:
         return f"{self.base_url}/activities/{activity_id}"
 

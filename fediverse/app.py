@@ -11,7 +11,8 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from community.context import Starter, open_context
 from community.groups import ensure_demo_group
@@ -26,11 +27,18 @@ from fediverse.web import (
     auth,
     authorize,
     directory,
+    feeds,
+    front,
+    groups,
     inbox,
     media,
+    members,
     objects,
-    pages,
     portability,
+    posting,
+    profiles,
+    submit,
+    threads,
     wellknown,
 )
 from fediverse.web.errors import EXCEPTION_HANDLERS
@@ -109,10 +117,18 @@ def create_app(
         *actors.routes,
         *objects.routes,
         *media.routes,
-        *pages.routes,
+        *front.routes,
+        *profiles.routes,
+        *groups.routes,
+        *submit.routes,
+        *threads.routes,
+        *posting.routes,
+        *feeds.routes,
+        *members.routes,
         *auth.routes,
         *authorize.routes,
         *api.routes,
+        Mount("/static", StaticFiles(packages=[("fediverse.web", "static")]), name="static"),
     ]
     if settings.metrics_token is not None:
         routes.append(token_route(settings.metrics_token.get_secret_value()))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from community import collections as col
@@ -16,7 +16,7 @@ from community.posts import pinned_posts
 from community.render import AS_CONTEXT, render_actor
 from community.urls import ACTOR_PATH_PREFIX
 from fediverse.web.negotiation import choose_representation
-from fediverse.web.pages import render_profile
+from fediverse.web.profiles import actor_page
 from fediverse.web.responses import ActivityResponse
 from fediverse.web.signed_fetch import check_authorized_fetch
 from fediverse.web.signer import signer_of
@@ -65,28 +65,20 @@ def gone(actor: Actor) -> Response:
 
 
 async def actor(request: Request) -> Response:
+    """The actor document for machines; for browsers, the actor's page (its ``url``)."""
     found = await _actor_at(request)
     if found.deleted_at is not None:
         return gone(found)
     if choose_representation(request.headers.get("accept")) == "as2":
-        return await _actor_document(request, found)
-    return await render_profile(request, found)
+        response = await _actor_document(request, found)
+    else:
+        response = await actor_page(request, found)
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 async def instance_actor(request: Request) -> Response:
     return await _actor_document(request, await _instance_actor(request))
-
-
-async def profile(request: Request) -> Response:
-    """``/@name``: the HTML page; machines asking for AS2 are sent to the actor's id."""
-    name = request.path_params["name"]
-    async with context(request).pool.acquire() as conn:
-        found = await find_local_actor(conn, name)
-    if found is None:
-        raise NotFoundError(f"{name!r}")
-    if choose_representation(request.headers.get("accept")) == "as2":
-        return RedirectResponse(found.uri, status_code=302)
-    return await render_profile(request, found)
 
 
 def _page_request(request: Request) -> col.PageRequest | None:
@@ -167,5 +159,4 @@ routes = [
     Route("/groups/{name}/featured", featured, methods=["GET"]),
     Route("/groups/{name}/modlog", modlog, methods=["GET"]),
     Route("/groups/{name}/{collection}", collection, methods=["GET"]),
-    Route("/@{name}", profile, methods=["GET"]),
 ]

@@ -20,17 +20,9 @@ from community.actors import find_actor_by_id
 from community.errors import InvalidInput, NameTaken
 from community.names import InvalidName
 from community.sessions import end_session, start_session
-from fediverse.web.csrf import (
-    SESSION_COOKIE,
-    CsrfRefused,
-    check_csrf,
-    csrf_token,
-    keep_csrf,
-    set_session_cookie,
-    signed_in,
-)
-from fediverse.web.pages import templates
+from fediverse.web.csrf import SESSION_COOKIE, CsrfRefused, check_csrf, set_session_cookie
 from fediverse.web.state import context
+from fediverse.web.templating import render, visit
 
 
 def safe_next(value: str | None) -> str:
@@ -46,12 +38,7 @@ def client_address(request: Request) -> str:
 
 
 async def page(request: Request, name: str, status: int = 200, **values: Any) -> Response:
-    token = await csrf_token(request)
-    ctx = context(request)
-    response = templates.TemplateResponse(
-        request, name, {"site": ctx.settings, "csrf": token, **values}, status_code=status
-    )
-    return keep_csrf(request, response)
+    return render(await visit(request), name, status, **values)
 
 
 async def over_limit(request: Request, kind: str, limit: int, *keys: str) -> int | None:
@@ -164,18 +151,10 @@ async def sign_out(request: Request) -> Response:
     return response
 
 
-async def account_page(request: Request) -> Response:
-    person = await signed_in(request)
-    if person is None:
-        return RedirectResponse("/auth/sign_in?next=/auth/account", status_code=303)
-    return await page(request, "account.html", person=person, domain=context(request).urls.domain)
-
-
 routes = [
     Route("/auth/sign_in", sign_in_form, methods=["GET"]),
     Route("/auth/sign_in", sign_in, methods=["POST"]),
     Route("/auth/sign_up", sign_up_form, methods=["GET"]),
     Route("/auth/sign_up", sign_up, methods=["POST"]),
     Route("/auth/sign_out", sign_out, methods=["POST"]),
-    Route("/auth/account", account_page, methods=["GET"]),
 ]

@@ -18,10 +18,10 @@ from community.directory import DirectoryQuery, Entry, recommended_by, search_di
 from community.errors import NotFoundError
 from community.render import AS_CONTEXT, FEDIVERSE_NS, iso
 from fediverse.web.negotiation import choose_representation
-from fediverse.web.pages import templates
 from fediverse.web.responses import ActivityResponse
 from fediverse.web.signed_fetch import check_authorized_fetch
 from fediverse.web.state import context
+from fediverse.web.templating import render, visit
 
 DIRECTORY_CONTEXT: list[Any] = [
     AS_CONTEXT,
@@ -93,15 +93,12 @@ async def directory(request: Request) -> Response:
                 "orderedItems": items,
             }
         )
-    return templates.TemplateResponse(
-        request,
+    return render(
+        await visit(request),
         "directory.html",
-        {
-            "entries": entries,
-            "query": query.checked(),
-            "site": ctx.settings,
-            "collection_url": collection_url,
-        },
+        entries=entries,
+        query=query.checked(),
+        collection_url=collection_url,
     )
 
 

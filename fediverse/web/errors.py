@@ -1,38 +1,101 @@
-"""Errors become responses in one table: a JSON body ``{"error": reason}``, never a traceback."""
+"""Errors become responses in one table, never a traceback: a JSON body ``{"error": reason}``
+for machines, and for people (a browser asking for HTML, outside the APIs) a page that says
+what happened in a sentence.
+"""
 
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 import asyncpg
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ExceptionHandler
 
 from community.errors import InvalidInput, NotFoundError
 from community.oauth import OAuthError
 from fediverse.api.errors import ApiError, api_error_handler, oauth_error_handler
+from fediverse.web.csrf import CsrfRefused
+from fediverse.web.forms import SignInRequired
 from fediverse.web.negotiation import NotAcceptable
+from fediverse.web.state import context
+from fediverse.web.templating import templates
 
 log = logging.getLogger(__name__)
+
+#: paths where programs, not people, read our errors (JSON whatever they accept)
+MACHINE_PATHS = ("/api/", "/oauth/token", "/oauth/revoke", "/.well-known/", "/nodeinfo", "/inbox")
+
+TITLES = {
+    400: "That did not work",
+    401: "Sign in first",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not here",
+    406: "Not available in that form",
+    413: "Too large",
+    429: "Too many requests",
+    500: "Something went wrong",
+}
+SENTENCES = {
+    404: "There is nothing at this address: it may have been deleted, or the link is mistyped.",
+    405: "This address does not take that kind of request.",
+    500: "Something went wrong on our side. It has been logged; please try again later.",
+}
 
 
 def error_response(status: int, reason: str, headers: dict[str, str] | None = None) -> Response:
     return JSONResponse({"error": reason}, status_code=status, headers=headers)
 
 
+def wants_html(request: Request) -> bool:
+    """A person's browser (it asks for HTML), on a page rather than an API."""
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and not request.url.path.startswith(MACHINE_PATHS)
+
+
+def error_page(request: Request, status: int, reason: str) -> Response:
+    sentence = SENTENCES.get(status) if status in (404, 405, 500) else None
+    if sentence is None:
+        sentence = reason[:1].upper() + reason[1:] if reason else TITLES.get(status, "")
+        sentence = sentence if sentence.endswith((".", "!", "?")) else sentence + "."
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {
+            "site": context(request).settings,
+            "viewer": None,
+            "title": TITLES.get(status, "That did not work"),
+            "sentence": sentence,
+            "status": status,
+        },
+        status_code=status,
+    )
+
+
+def answer_error(
+    request: Request, status: int, reason: str, headers: dict[str, str] | None = None
+) -> Response:
+    if wants_html(request):
+        response = error_page(request, status, reason)
+        response.headers.update(headers or {})
+        return response
+    return error_response(status, reason, headers)
+
+
 async def _http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return error_response(exc.status_code, exc.detail, dict(exc.headers or {}))
+    return answer_error(request, exc.status_code, exc.detail, dict(exc.headers or {}))
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
-    return error_response(404, str(exc))
+    return answer_error(request, 404, str(exc))
 
 
 async def _invalid(request: Request, exc: Exception) -> Response:
-    return error_response(400, str(exc))
+    return answer_error(request, 400, str(exc))
 
 
 async def _unstorable_text(request: Request, exc: Exception) -> Response:
@@ -45,9 +108,19 @@ async def _not_acceptable(request: Request, exc: Exception) -> Response:
     return error_response(406, str(exc))
 
 
+async def _csrf_refused(request: Request, exc: Exception) -> Response:
+    return answer_error(request, 403, str(exc))
+
+
+async def _sign_in_required(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SignInRequired)
+    target = "/auth/sign_in?next=" + quote(exc.next_path, safe="/@:")
+    return RedirectResponse(target, status_code=303)
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return error_response(500, "internal error; it has been logged")
+    return answer_error(request, 500, "internal error; it has been logged")
 
 
 EXCEPTION_HANDLERS: dict[int | type[Exception], ExceptionHandler] = {
@@ -59,5 +132,7 @@ EXCEPTION_HANDLERS: dict[int | type[Exception], ExceptionHandler] = {
     NotAcceptable: _not_acceptable,
     asyncpg.CharacterNotInRepertoireError: _unstorable_text,
     asyncpg.UntranslatableCharacterError: _unstorable_text,
+    CsrfRefused: _csrf_refused,
+    SignInRequired: _sign_in_required,
     Exception: _unexpected,
 }

@@ -1,10 +1,13 @@
-"""Our activities and posts, each fetchable at its id (others backfill and verify from them)."""
+"""Our activities and posts, each fetchable at its id (others backfill and verify from them).
+
+A browser opening a post's id (it asks for HTML) is sent to the post's page, its ``url``.
+"""
 
 from __future__ import annotations
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from community.activities import find_activity
@@ -12,12 +15,14 @@ from community.audience import may_fetch
 from community.errors import NotFoundError
 from community.modlog import MODLOG_CONTEXT, find_item
 from community.posts import find_post
-from community.render import AS_CONTEXT
-from fediverse.web.negotiation import AS2_MEDIA_TYPE
+from community.render import AS_CONTEXT, render_post
+from fediverse.web.negotiation import AS2_MEDIA_TYPE, choose_representation
 from fediverse.web.responses import ActivityResponse
 from fediverse.web.signed_fetch import check_authorized_fetch
 from fediverse.web.signer import signer_of
 from fediverse.web.state import context
+
+VARY = {"Vary": "Accept"}
 
 
 async def activity(request: Request) -> Response:
@@ -36,10 +41,13 @@ async def activity(request: Request) -> Response:
 
 async def post(request: Request) -> Response:
     """A post of ours, to whom :func:`community.audience.may_fetch` allows (a members-only
-    post: to its group's members' servers, asking with a signed GET); 404 to anyone else."""
-    await check_authorized_fetch(request)
+    post: to its group's members' servers, asking with a signed GET); 404 to anyone else. A
+    browser is sent to the post's page."""
     ctx = context(request)
     uri = ctx.urls.object_uri(request.path_params["id"])
+    if choose_representation(request.headers.get("accept")) == "html":
+        return RedirectResponse(ctx.urls.post_url(uri), status_code=302, headers=VARY)
+    await check_authorized_fetch(request)
     async with ctx.pool.acquire() as conn:
         found = await find_post(conn, uri)
     if found is None or not found.local:
@@ -52,7 +60,7 @@ async def post(request: Request) -> Response:
     if found.deleted_at is not None:
         tombstone = {"@context": AS_CONTEXT, "id": uri, "type": "Tombstone"}
         return Response(orjson.dumps(tombstone), status_code=410, media_type=AS2_MEDIA_TYPE)
-    return ActivityResponse(found.raw)
+    return ActivityResponse(render_post(found, ctx.urls), headers=VARY)
 
 
 routes = [

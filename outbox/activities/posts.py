@@ -83,6 +83,7 @@ def build_note(
         "tag": tags,
         "published": now_iso(),
     }
+    note["url"] = urls.post_url(note["id"])  # its page, where "open in browser" leads
     return _decorate(note, comp, title, group, parent)
 
 
@@ -93,7 +94,7 @@ def _decorate(
     group: Actor | None,
     parent: Post | None,
 ) -> dict[str, Any]:
-    """The title, group, parent and ``url``; a content warning (Mastodon's ``summary`` +
+    """The title, group and parent; a content warning (Mastodon's ``summary`` +
     ``sensitive``) and the language."""
     if title:
         note["name"] = title
@@ -101,7 +102,6 @@ def _decorate(
         note["audience"] = group.uri
     if parent is not None:
         note["inReplyTo"] = parent.uri
-    note["url"] = note["id"]
     if comp.spoiler_text or comp.sensitive:
         note["sensitive"] = True
     if comp.spoiler_text:

@@ -146,7 +146,9 @@ async def test_a_deleted_account_is_gone_everywhere_and_its_name_stays_taken(
     assert response.json()["formerType"] == "Person"
     finger = await client.get("/.well-known/webfinger?resource=acct:zoe@social.test")
     assert finger.status_code == 410
-    assert (await client.get(post.uri.removeprefix("https://social.test"))).status_code == 410
+    as2 = {"Accept": "application/activity+json"}
+    gone = await client.get(post.uri.removeprefix("https://social.test"), headers=as2)
+    assert gone.status_code == 410
     with pytest.raises(NameTaken):
         await create_user(conn, world.urls, "ZOE")
     with pytest.raises(SignInRefused):
