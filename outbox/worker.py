@@ -241,9 +241,14 @@ class DeliveryWorker:
         )
 
     async def _blocked_hosts(self, hosts: set[str]) -> set[str]:
+        """The hosts of a batch that the instance policy blocks, asked all at once: the
+        decisions share one read of the rules' version (``community.policy``), where asking one
+        host after another would cost a round trip each."""
         if self.is_host_allowed is None:
             return set()
-        return {host for host in hosts if not await self.is_host_allowed(host)}
+        ordered = sorted(hosts)
+        verdicts = await asyncio.gather(*(self.is_host_allowed(host) for host in ordered))
+        return {host for host, allowed in zip(ordered, verdicts, strict=True) if not allowed}
 
     def _prepare(self, item: Claimed, blocked: set[str]) -> PendingRequest | None:
         activity = self._activities.get(item.activity_id)
