@@ -132,6 +132,8 @@ class GroupChanges:
     premoderation: str | None = None
     closed: bool | None = None
     quorum: str | None = None
+    #: ``public``, ``unlisted`` or ``private`` (docs/private-communities.md)
+    visibility: str | None = None
 
     def acts(self) -> list[tuple[str, dict[str, object]]]:
         """One act per rule that changes (a profile edit is one act)."""
@@ -145,6 +147,7 @@ class GroupChanges:
             ("set_premoderation", "premoderation", self.premoderation),
             ("set_closed", "closed", self.closed),
             ("set_quorum", "quorum", self.quorum),
+            ("set_visibility", "visibility", self.visibility),
         ):
             if value is not None:
                 acts.append((kind, {name: value}))

@@ -4,11 +4,16 @@ and proposals: :mod:`fediverse.cli.moderators`, :mod:`fediverse.cli.proposals`."
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Annotated, cast
 
 import typer
 
-from community.actors import PostingPolicy, get_local_actor
+from community.actors import (
+    COMMUNITY_VISIBILITIES,
+    PostingPolicy,
+    get_local_actor,
+)
 from community.errors import InvalidInput
 from community.governance import list_group_requests
 from community.groups import answer_group_request, create_group
@@ -47,12 +52,15 @@ def group_create(
     moderator: Annotated[
         list[str] | None, typer.Option(help="A local person who moderates (repeatable).")
     ] = None,
+    visibility: Annotated[
+        str | None,
+        typer.Option(help="public, unlisted or private (default: private if closed, else public)."),
+    ] = None,
 ) -> None:
     """Create a community."""
     settings = load_settings()
-    handle = run(
-        create_group_command(settings, name, title, summary, closed, posting, moderator or [])
-    )
+    profile = NewGroup(title, summary, closed, posting, moderator or [], visibility)
+    handle = run(create_group_command(settings, name, profile))
     typer.echo(f"created group {handle}")
 
 
@@ -86,27 +94,35 @@ def group_reject(name: str, handle: str) -> None:
     typer.echo(run(answer(load_settings(), name, handle, approve=False)))
 
 
-async def create_group_command(
-    settings: Settings,
-    name: str,
-    title: str,
-    summary: str,
-    closed: bool,
-    posting: str,
-    moderator_names: list[str],
-) -> str:
-    if posting not in POSTING_POLICIES:
+@dataclass(frozen=True)
+class NewGroup:
+    """What ``fediverse group create`` is given."""
+
+    title: str = ""
+    summary: str = ""
+    closed: bool = False
+    posting: str = "members"
+    moderators: list[str] = field(default_factory=list)
+    visibility: str | None = None
+
+
+async def create_group_command(settings: Settings, name: str, new: NewGroup) -> str:
+    if new.posting not in POSTING_POLICIES:
         raise InvalidInput(f"--posting must be one of {', '.join(POSTING_POLICIES)}")
+    visibility = new.visibility or ("private" if new.closed else "public")
+    if visibility not in COMMUNITY_VISIBILITIES:
+        raise InvalidInput(f"--visibility must be one of {', '.join(COMMUNITY_VISIBILITIES)}")
     async with management(settings) as (conn, urls):
-        moderators = [await get_local_actor(conn, n) for n in moderator_names]
+        moderators = [await get_local_actor(conn, n) for n in new.moderators]
         group = await create_group(
             conn,
             urls,
             name,
-            name=title,
-            summary=summary_html(summary),
-            closed=closed,
-            posting_policy=cast(PostingPolicy, posting),
+            name=new.title,
+            summary=summary_html(new.summary),
+            closed=new.closed or visibility == "private",
+            posting_policy=cast(PostingPolicy, new.posting),
+            visibility=visibility,
             moderators=moderators,
         )
     return f"@{group.username}@{urls.domain} ({group.uri})"
@@ -152,13 +168,16 @@ def group_set(
     quorum: Annotated[
         str | None, typer.Option(help="Approvals a proposal needs: majority or unanimous.")
     ] = None,
+    visibility: Annotated[
+        str | None, typer.Option(help="Who may read it: public, unlisted or private.")
+    ] = None,
     as_user: Annotated[
         str | None, typer.Option("--as", help="Act as this moderator (default: the admin).")
     ] = None,
     reason: Annotated[str, typer.Option(help="Why (shown on the moderation log).")] = "",
 ) -> None:
     """Change a community's profile and rules (some changes need a second moderator)."""
-    changes = GroupChanges(title, summary, posting, premoderation, closed, quorum)
+    changes = GroupChanges(title, summary, posting, premoderation, closed, quorum, visibility)
     for line in run(set_group_command(load_settings(), name, changes, as_user, reason)):
         typer.echo(line)
 
