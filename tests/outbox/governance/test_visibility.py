@@ -89,13 +89,15 @@ async def test_it_needs_a_second_moderator(conn, team) -> None:
     proposed = await submit(conn, team.urls, visibility(team, "public"))
     assert isinstance(proposed, Proposed)
     group = await find_actor_by_id(conn, team.group.id)
-    assert group is not None and group_visibility(group) == "public"
+    assert group is not None
+    assert group_visibility(group) == "public"
     proposed = await submit(conn, team.urls, visibility(team, "private"))
     assert isinstance(proposed, Proposed)
     applied = await vote(conn, team.urls, team.group, proposed.proposal.id, team.bob, approve=True)
     assert isinstance(applied, Applied)
     group = await find_actor_by_id(conn, team.group.id)
-    assert group is not None and group_visibility(group) == "private"
+    assert group is not None
+    assert group_visibility(group) == "private"
 
 
 async def test_bad_acts_are_refused(conn, team) -> None:
