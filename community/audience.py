@@ -285,6 +285,22 @@ async def may_fetch_in(conn: Conn, group: Actor, signer: Actor | None) -> bool:
     return signer.domain.lower() in await receiving_domains(conn, group)
 
 
+async def may_fetch_activity(
+    conn: Conn, actor_id: int, object_uri: str | None, signer: Actor | None
+) -> bool:
+    """Whether ``signer`` may fetch an activity of ours that is not public: a private
+    community's own (its announces, its moderators' acts), and a member's activity carrying
+    a members-only post, to those :func:`may_fetch_in` the community allows; nothing else."""
+    actor = await find_actor_by_id(conn, actor_id)
+    if actor is not None and actor.is_group and members_only(actor):
+        return await may_fetch_in(conn, actor, signer)
+    row = await conn.fetchrow(Q["post_visibility_and_group"], object_uri) if object_uri else None
+    if row is None or row["visibility"] != "members" or row["group_id"] is None:
+        return False
+    group = await find_actor_by_id(conn, row["group_id"])
+    return group is not None and await may_fetch_in(conn, group, signer)
+
+
 async def _in_group_of(conn: Conn, post: Visible, actor: Actor) -> bool:
     if post.group_id is None:
         return False

@@ -88,3 +88,11 @@ def _version(version: str | None) -> tuple[int, int]:
     parts = re.findall(r"\d+", version or "")[:2]
     numbers = [int(p) for p in parts] + [0, 0]
     return numbers[0], numbers[1]
+
+
+def receiving_software() -> list[str]:
+    """The software that receives private communities' posts, as people read it."""
+    return [
+        name if minimum == (0, 0) else f"{name} {minimum[0]}.{minimum[1]} or later"
+        for name, minimum in sorted(PRIVATE_SOFTWARE.items())
+    ]

@@ -51,3 +51,6 @@ WHERE f.followee_id = $1 AND f.state = 'accepted' AND NOT a.local
                     AND (b.expires_at IS NULL OR b.expires_at > now()))
 GROUP BY a.domain, coalesce(a.shared_inbox_uri, a.inbox_uri), i.software_name, i.software_version
 ORDER BY a.domain
+
+-- name: post_visibility_and_group
+SELECT visibility, group_id FROM posts WHERE uri = $1

@@ -20,6 +20,7 @@ from community.groups import answer_group_request, create_group
 from community.html import summary_html
 from community.membership import pending_requests
 from community.settings import Settings, load_settings
+from community.software import PRIVATE_REASONS
 from fediverse.cli.common import (
     command,
     federating,
@@ -32,7 +33,7 @@ from fediverse.cli.common import (
 from fediverse.cli.listing import list_actors
 from outbox.actions import answer_request
 from outbox.governance.views import describe
-from outbox.moderation import GroupChanges, set_group
+from outbox.moderation import GroupChanges, member_servers_seen_by, set_group
 
 app = typer.Typer(help="Manage communities (groups).", no_args_is_help=True)
 
@@ -180,6 +181,34 @@ def group_set(
     changes = GroupChanges(title, summary, posting, premoderation, closed, quorum, visibility)
     for line in run(set_group_command(load_settings(), name, changes, as_user, reason)):
         typer.echo(line)
+
+
+@app.command("servers")
+@command
+def group_servers(
+    name: str,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="Look as this moderator (default: the admin).")
+    ] = None,
+) -> None:
+    """The servers where community NAME has members, and whether each receives its private
+    posts (and why not)."""
+    for line in run(servers_command(load_settings(), name, as_user)):
+        typer.echo(line)
+
+
+async def servers_command(settings: Settings, name: str, as_user: str | None) -> list[str]:
+    async with moderating(settings, as_user) as (ctx, conn, who):
+        group = await find_group(ctx, name)
+        servers = await member_servers_seen_by(conn, who, group)
+    if not servers:
+        return [f"{group.handle} has no members on other servers"]
+    return [
+        f"{s.domain}\t{s.members} member{'s' if s.members != 1 else ''}\t"
+        f"{s.software or 'unknown'} {s.version or ''}\t"
+        f"{'receives' if s.receives else 'receives nothing private'}: {PRIVATE_REASONS[s.reason]}"
+        for s in servers
+    ]
 
 
 @app.command("pending")

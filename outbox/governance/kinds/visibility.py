@@ -41,7 +41,7 @@ def changes_of(act: Act) -> dict[str, Any]:
     return {
         "visibility": visibility,
         "manuallyApprovesFollowers": closed,
-        "discoverable": visibility == "public",
+        "discoverable": visibility != "unlisted",
     }
 
 

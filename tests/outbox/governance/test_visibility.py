@@ -60,7 +60,7 @@ async def test_a_community_made_private_keeps_its_posts_to_its_members(conn, tea
     assert logged["activity"]["object"]["manuallyApprovesFollowers"] is True
     document = render_actor(group, "PEM")
     assert document["manuallyApprovesFollowers"] is True
-    assert document["discoverable"] is False
+    assert document["discoverable"] is True, "as Lemmy: its profile stays public"
 
 
 async def test_an_unlisted_community(conn, team) -> None:
