@@ -136,3 +136,18 @@ async def test_unlisted_and_private_communities_are_not_listed(
     assert [a["username"] for a in exact["accounts"]] == ["nook"]
     remote = await remote_actor(conn, "https://elsewhere.example/c/hidden", "Group")
     assert remote.actor.community_visibility == "public"
+
+
+async def test_our_members_read_it_in_their_apps_and_no_one_else(
+    client: httpx.AsyncClient, ctx: AppContext, conn: asyncpg.Connection, world: SimpleNamespace
+) -> None:
+    await a_private_thread(client, ctx, world)
+    club = await find_local_actor(conn, "club")
+    assert club is not None
+    path = f"/api/v1/timelines/group/{club.id}"
+    alice = (await client.get(path, headers=world.alice)).json()
+    assert any("just us" in (s["reblog"] or s)["content"] for s in alice)
+    bob = (await client.get(path, headers=world.bob)).json()
+    assert not any("just us" in (s["reblog"] or s)["content"] for s in bob)
+    home = (await client.get("/api/v1/timelines/home", headers=world.alice)).json()
+    assert any("just us" in (s["reblog"] or s)["content"] for s in home)
