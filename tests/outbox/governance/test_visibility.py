@@ -11,6 +11,7 @@ from community.audience import group_visibility, members_only
 from community.governance import add_moderator
 from community.posts import admit_to_group, find_post
 from community.render import render_actor
+from inbox.handlers.update import acts_of
 from outbox.errors import ActRefused
 from outbox.governance import Act, Applied, Proposed, submit, vote
 from tests.inbox.support import remote_actor
@@ -109,3 +110,17 @@ async def test_bad_acts_are_refused(conn, team) -> None:
     opening = Act(group, "set_closed", team.ada, {"closed": False})
     with pytest.raises(ActRefused, match="a private community is closed"):
         await submit(conn, team.urls, opening)
+
+
+async def test_a_remote_moderators_update_names_the_act(conn, team) -> None:
+    """A moderator on another server of ours sends the ``Update`` our act builds; it is read
+    back as ``set_visibility`` (and no ``set_closed`` besides: going private closes)."""
+    group = team.group
+    assert acts_of(group, {"visibility": "private", "manuallyApprovesFollowers": True}) == [
+        ("set_visibility", {"visibility": "private"})
+    ]
+    assert acts_of(group, {"visibility": "public", "manuallyApprovesFollowers": False}) == []
+    assert acts_of(group, {"visibility": "unlisted"}) == [
+        ("set_visibility", {"visibility": "unlisted"})
+    ]
+    assert acts_of(group, {"visibility": "secret"}) == []
