@@ -43,7 +43,7 @@ from typing import Any, Literal, Protocol, TypeGuard
 from urllib.parse import urlsplit
 
 from community.actors import Actor, CommunityVisibility, find_actor_by_id
-from community.membership import find_follow, is_member, is_moderator
+from community.membership import find_follow, is_banned, is_member, is_moderator
 from community.software import PrivateReason, private_support
 from community.storage.database import Conn
 from community.storage.queries import load_queries
@@ -309,10 +309,10 @@ async def _in_group_of(conn: Conn, post: Visible, actor: Actor) -> bool:
 
 
 async def _in_group(conn: Conn, group: Actor, actor: Actor) -> bool:
-    """``actor`` is ``group``, or one of its members or moderators."""
-    if group.id == actor.id:
+    """``actor`` is ``group``, or one of its moderators, or one of its members not banned."""
+    if group.id == actor.id or await is_moderator(conn, group, actor):
         return True
-    return await is_member(conn, group, actor) or await is_moderator(conn, group, actor)
+    return await is_member(conn, group, actor) and not await is_banned(conn, group, actor)
 
 
 async def change_group_visibility(

@@ -14,6 +14,7 @@ from community.actors import find_local_actor
 from community.context import AppContext
 from community.governance import add_moderator
 from community.groups import create_group
+from community.membership import record_ban
 from community.urls import Urls
 from tests.api.conftest import BASE, step
 from tests.api.support import make_member
@@ -151,3 +152,17 @@ async def test_our_members_read_it_in_their_apps_and_no_one_else(
     assert not any("just us" in (s["reblog"] or s)["content"] for s in bob)
     home = (await client.get("/api/v1/timelines/home", headers=world.alice)).json()
     assert any("just us" in (s["reblog"] or s)["content"] for s in home)
+
+
+async def test_a_banned_member_and_their_server_are_outside(
+    client: httpx.AsyncClient, ctx: AppContext, conn: asyncpg.Connection, world: SimpleNamespace
+) -> None:
+    await a_private_thread(client, ctx, world)
+    club = await find_local_actor(conn, "club")
+    assert club is not None
+    post_uri = await conn.fetchval("SELECT uri FROM posts WHERE content_html LIKE '%just us%'")
+    path = post_uri.removeprefix(BASE)
+    assert (await client.get(path, headers=signed_get(path, world.rita))).status_code == 200
+    await record_ban(conn, club, world.rita.actor, "rude", None, f"{club.uri}/bans/1")
+    for banned in (world.rita, world.members_server):
+        assert (await client.get(path, headers=signed_get(path, banned))).status_code == 404
