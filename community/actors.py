@@ -22,6 +22,9 @@ Q = load_queries("community")
 
 ActorType = Literal["Person", "Group", "Application", "Service", "Organization"]
 PostingPolicy = Literal["members", "anyone", "moderators"]
+#: A community's visibility (issue 15; :func:`community.audience.group_visibility` reads it).
+CommunityVisibility = Literal["public", "unlisted", "private"]
+COMMUNITY_VISIBILITIES: tuple[CommunityVisibility, ...] = ("public", "unlisted", "private")
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class Actor(Row):
     moved_at: datetime | None = None
     #: the actor's other ids (``alsoKnownAs``): accounts or communities it moved from
     also_known_as: tuple[str, ...] = ()
+    #: a group's visibility (0014): ``public``, ``unlisted`` or ``private``
+    community_visibility: str = "public"
 
     def __post_init__(self) -> None:
         if not isinstance(self.also_known_as, tuple):  # a text[] column reads as a list
@@ -91,6 +96,9 @@ class Profile(TypedDict, total=False):
     #: followers wait for approval (``manuallyApprovesFollowers``)
     closed: bool
     posting_policy: PostingPolicy
+    #: a group's visibility (default: ``private`` when closed, else ``public``); a private
+    #: group is closed
+    visibility: CommunityVisibility
 
 
 async def create_local_actor(
@@ -115,6 +123,8 @@ def _local_actor_values(
     """The ``insert_local_actor`` parameters of a new actor: its URIs minted under ours."""
     uri = urls.actor_uri(actor_type, username)
     is_group = actor_type == "Group"
+    closed_by_default = "private" if profile.get("closed", False) else "public"
+    visibility = profile.get("visibility", closed_by_default) if is_group else "public"
     return [
         uri,
         actor_type,
@@ -130,8 +140,9 @@ def _local_actor_values(
         u.endpoint_uri(uri, "following"),
         u.endpoint_uri(uri, "featured") if is_group else None,
         u.endpoint_uri(uri, "moderators") if is_group else None,
-        profile.get("closed", False),
+        profile.get("closed", False) or visibility == "private",
         profile.get("posting_policy", "members"),
+        visibility,
     ]
 
 

@@ -27,12 +27,12 @@ the object route (``/objects/…``) and the group's pinned posts ask :func:`may_
 mirror the stored visibility: ``members`` never matches ``public``, and a ``members`` post
 shows in a home timeline only to members of its group.
 
-A community's own visibility is :func:`group_visibility`: today ``private`` for a closed group
-(members approved by a moderator) and ``public`` for an open one. Private communities (issue
-15) make it a setting of each community (``public``, ``unlisted``, ``private``): change that
-one function (and re-derive the stored visibility of a community's posts when its setting
-changes, :func:`stored_visibility` says what it becomes), and every rule here follows;
-``unlisted`` is already honoured (posts and announces stay off public timelines).
+A community's own visibility is :func:`group_visibility`, a setting of each community
+(``public``, ``unlisted``, ``private``; issue 15, docs/private-communities.md) changed by the
+governance act ``set_visibility`` through :func:`change_group_visibility`, which re-derives the
+stored visibility of the community's posts. Who receives a private community's announces is
+decided here too (:func:`private_delivery_scope`): only servers with an accepted member whose
+software can hold members-only posts (:mod:`community.software`).
 """
 
 from __future__ import annotations
@@ -40,11 +40,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol, TypeGuard
+from urllib.parse import urlsplit
 
-from community.actors import Actor, find_actor_by_id
-from community.membership import find_follow, is_member, is_moderator
+from community.actors import Actor, CommunityVisibility, find_actor_by_id
+from community.membership import find_follow, is_banned, is_member, is_moderator
+from community.software import PrivateReason, private_support
 from community.storage.database import Conn
 from community.storage.queries import load_queries
+from community.storage.rows import fetch_row
 from federation.vocabulary.base import ids_of
 from federation.vocabulary.constants import AS_PUBLIC, is_public
 
@@ -54,8 +57,6 @@ Q = load_queries("community")
 Visibility = Literal["public", "unlisted", "followers", "direct", "members"]
 #: What a member's app asks for (Mastodon's names: ``private`` is followers only).
 Requested = Literal["public", "unlisted", "private", "direct"]
-#: A community's own visibility (issue 15 makes it a setting).
-CommunityVisibility = Literal["public", "unlisted", "private"]
 
 _STORED: dict[Requested, Visibility] = {
     "public": "public",
@@ -74,9 +75,14 @@ def is_requested(value: str) -> TypeGuard[Requested]:
 
 
 def group_visibility(group: Actor) -> CommunityVisibility:
-    """A community's visibility: ``private`` when closed (its members are approved), else
-    ``public``. THE hook for per-community visibility (issue 15)."""
-    return "private" if group.is_group and group.manually_approves_followers else "public"
+    """A community's visibility, its own setting (0014: ``actors.community_visibility``; a
+    remote group's as its Group document says it, read as Lemmy reads it). Anything but a
+    group is ``public``; a value we do not know is ``private`` (never looser)."""
+    if not group.is_group:
+        return "public"
+    if group.community_visibility == "public":
+        return "public"
+    return "unlisted" if group.community_visibility == "unlisted" else "private"
 
 
 def members_only(group: Actor | None) -> bool:
@@ -271,7 +277,28 @@ async def may_fetch_in(conn: Conn, group: Actor, signer: Actor | None) -> bool:
         return True
     if signer.type not in _SERVER_ACTORS:
         return False
-    return bool(await conn.fetchval(Q["group_has_member_on"], group.id, signer.domain))
+    # As Lemmy checks a fetcher's instance for an accepted follower (LemmyNet/lemmy,
+    # crates/apub/apub/src/http/mod.rs, check_community_content_fetchable), and further: only
+    # a server that receives the private posts (its software keeps them private) may fetch.
+    if not await conn.fetchval(Q["group_has_member_on"], group.id, signer.domain):
+        return False
+    return signer.domain.lower() in await receiving_domains(conn, group)
+
+
+async def may_fetch_activity(
+    conn: Conn, actor_id: int, object_uri: str | None, signer: Actor | None
+) -> bool:
+    """Whether ``signer`` may fetch an activity of ours that is not public: a private
+    community's own (its announces, its moderators' acts), and a member's activity carrying
+    a members-only post, to those :func:`may_fetch_in` the community allows; nothing else."""
+    actor = await find_actor_by_id(conn, actor_id)
+    if actor is not None and actor.is_group and members_only(actor):
+        return await may_fetch_in(conn, actor, signer)
+    row = await conn.fetchrow(Q["post_visibility_and_group"], object_uri) if object_uri else None
+    if row is None or row["visibility"] != "members" or row["group_id"] is None:
+        return False
+    group = await find_actor_by_id(conn, row["group_id"])
+    return group is not None and await may_fetch_in(conn, group, signer)
 
 
 async def _in_group_of(conn: Conn, post: Visible, actor: Actor) -> bool:
@@ -282,7 +309,97 @@ async def _in_group_of(conn: Conn, post: Visible, actor: Actor) -> bool:
 
 
 async def _in_group(conn: Conn, group: Actor, actor: Actor) -> bool:
-    """``actor`` is ``group``, or one of its members or moderators."""
-    if group.id == actor.id:
+    """``actor`` is ``group``, or one of its moderators, or one of its members not banned."""
+    if group.id == actor.id or await is_moderator(conn, group, actor):
         return True
-    return await is_member(conn, group, actor) or await is_moderator(conn, group, actor)
+    return await is_member(conn, group, actor) and not await is_banned(conn, group, actor)
+
+
+async def change_group_visibility(
+    conn: Conn, group: Actor, visibility: CommunityVisibility
+) -> Actor:
+    """Set a local community's visibility, and what becomes of the posts already in it:
+    going ``private``, its public and unlisted posts become ``members`` (served to members
+    only from now on: copies already delivered are out of reach); going ``unlisted``, its
+    public posts become ``unlisted``. Going back from ``private`` leaves its members-only posts
+    members-only: they were written for the members alone. A private community is closed."""
+    async with conn.transaction():
+        updated = await fetch_row(conn, Actor, Q["set_group_visibility"], group.id, visibility)
+        if updated is None:
+            raise ValueError(f"{group.uri} is not one of our groups")
+        if visibility == "private":
+            await conn.execute(Q["posts_become_members_only"], group.id)
+            await conn.execute(Q["group_activities_unlisted"], group.id)
+        elif visibility == "unlisted":
+            await conn.execute(Q["posts_become_unlisted"], group.id)
+    return updated
+
+
+@dataclass(frozen=True)
+class MemberServer:
+    """A server where a private community has accepted members, and whether it receives the
+    community's posts (``reason``: :data:`community.software.PRIVATE_REASONS`)."""
+
+    domain: str
+    members: int
+    software: str | None
+    version: str | None
+    reason: PrivateReason
+    inboxes: tuple[str, ...]
+
+    @property
+    def receives(self) -> bool:
+        return self.reason == "supported"
+
+
+async def member_servers(conn: Conn, group: Actor) -> list[MemberServer]:
+    """The servers with accepted (not banned) members of ``group``, each with whether it may
+    receive members-only posts (:func:`community.software.private_support`)."""
+    found: dict[str, MemberServer] = {}
+    for row in await conn.fetch(Q["member_inboxes"], group.id):
+        domain = str(row["domain"]).lower()
+        seen = found.get(domain)
+        name, version = row["software_name"], row["software_version"]
+        found[domain] = MemberServer(
+            domain=domain,
+            members=int(row["members"]) + (seen.members if seen else 0),
+            software=name,
+            version=version,
+            reason=private_support(name, version),
+            inboxes=(*(seen.inboxes if seen else ()), str(row["inbox_uri"])),
+        )
+    return list(found.values())
+
+
+async def receiving_domains(conn: Conn, group: Actor) -> set[str]:
+    """The servers that receive ``group``'s members-only posts."""
+    return {s.domain for s in await member_servers(conn, group) if s.receives}
+
+
+#: What a private group sends that carries nothing of its members' content: answers to a
+#: follow (the one asking must get them, member or not yet) and its own follows.
+_NOT_CONTENT = frozenset({"Accept", "Reject", "Follow"})
+
+
+async def delivery_scope(
+    conn: Conn, sender: Actor, activity_type: str, object_uri: str | None
+) -> list[str] | None:
+    """The only hosts an activity ``sender`` sends may be delivered to (None: no limit).
+
+    A private community's activities (its announces of what members post, its moderators'
+    acts, its relays…) go only to the inbox hosts of servers with an accepted member that
+    receive members-only posts (:func:`member_servers`): a server whose last member left or
+    was banned gets nothing more, at once, and a server whose software would show them
+    publicly gets nothing private rather than a leak. Its answers to follows, and its own
+    profile (``Update``/``Delete`` of itself), go where they are addressed."""
+    if not (sender.local and members_only(sender)):
+        return None
+    if activity_type in _NOT_CONTENT or object_uri == sender.uri:
+        return None
+    servers = await member_servers(conn, sender)
+    return sorted({host_of(inbox) for s in servers if s.receives for inbox in s.inboxes})
+
+
+def host_of(uri: str) -> str:
+    """The lower-cased host (with port) of an inbox URI."""
+    return (urlsplit(uri).netloc.rsplit("@", 1)[-1]).lower()

@@ -128,6 +128,12 @@ async def recent_entries(
     return [LoggedAct.from_record(r) for r in rows]
 
 
+async def find_item_group(conn: Conn, activity_uri: str) -> int | None:
+    """The id of the group whose log holds the item ``activity_uri``."""
+    group_id: int | None = await conn.fetchval(Q["get_modlog_item_group"], activity_uri)
+    return group_id
+
+
 async def find_item(conn: Conn, activity_uri: str) -> dict[str, Any] | None:
     """A log item by its id (served at it, like the activities we send)."""
     item: dict[str, Any] | None = await conn.fetchval(Q["get_modlog_item"], activity_uri)

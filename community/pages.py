@@ -71,8 +71,8 @@ async def viewer_standing(conn: Conn, group: Actor, viewer: Actor | None) -> Sta
 
 def may_read_members_only(group: Actor, standing: Standing) -> bool:
     """Whether the posts a private group addresses to its members may be shown (DESIGN.md §5:
-    never to anyone outside)."""
-    return standing.member or standing.moderator
+    never to anyone outside; a banned member is outside)."""
+    return standing.moderator or (standing.member and not standing.banned)
 
 
 def may_see(

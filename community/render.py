@@ -7,6 +7,7 @@ from typing import Any
 
 from community import urls as u
 from community.actors import Actor
+from community.audience import group_visibility
 from community.posts import Post
 from community.urls import Urls
 
@@ -75,6 +76,12 @@ def render_actor(actor: Actor, public_key_pem: str) -> dict[str, Any]:
         "manuallyApprovesFollowers": actor.manually_approves_followers,
         "discoverable": actor.discoverable,
     }
+    if actor.is_group:
+        # A community's visibility as Lemmy puts it on its Group (LemmyNet/lemmy,
+        # crates/apub/objects/src/objects/community.rs, into_json): manuallyApprovesFollowers
+        # when private (ours are closed, join by approval), discoverable false when unlisted.
+        # A private community's profile stays public, so that people can ask to join.
+        doc["discoverable"] = actor.discoverable and group_visibility(actor) != "unlisted"
     if actor.icon_url:
         doc["icon"] = {"type": "Image", "url": actor.icon_url}
     if actor.also_known_as:

@@ -14,10 +14,12 @@ from datetime import UTC, datetime, timedelta
 
 from community.accounts import is_admin
 from community.actors import Actor, ensure_instance_actor, find_actor_by_id
+from community.audience import MemberServer, member_servers
 from community.membership import is_moderator
 from community.moderation import find_post_to_moderate, find_report, held_posts_named
 from community.posts import Post
 from community.render import iso
+from community.software import PRIVATE_REASONS
 from community.storage.database import Conn
 from community.urls import Urls
 from outbox.errors import ActRefused
@@ -132,6 +134,8 @@ class GroupChanges:
     premoderation: str | None = None
     closed: bool | None = None
     quorum: str | None = None
+    #: ``public``, ``unlisted`` or ``private`` (docs/private-communities.md)
+    visibility: str | None = None
 
     def acts(self) -> list[tuple[str, dict[str, object]]]:
         """One act per rule that changes (a profile edit is one act)."""
@@ -145,6 +149,7 @@ class GroupChanges:
             ("set_premoderation", "premoderation", self.premoderation),
             ("set_closed", "closed", self.closed),
             ("set_quorum", "quorum", self.quorum),
+            ("set_visibility", "visibility", self.visibility),
         ):
             if value is not None:
                 acts.append((kind, {name: value}))
@@ -209,3 +214,25 @@ async def decide_proposal(
     if who.admin:
         raise ActRefused("invalid", "the admin acts directly; only moderators vote on proposals")
     return await vote(conn, urls, group, proposal_id, who.actor, approve=approve)
+
+
+async def member_servers_seen_by(conn: Conn, who: Moderator, group: Actor) -> list[MemberServer]:
+    """The servers where ``group`` has accepted members, and whether each receives its
+    members-only posts and why (:func:`community.audience.member_servers`): moderators only."""
+    await check_moderates(conn, who, group)
+    if not group.local:
+        raise ActRefused("invalid", f"{group.handle} is not hosted here")
+    return await member_servers(conn, group)
+
+
+def server_json(server: MemberServer) -> dict[str, object]:
+    """A member server as the moderators' API shows it."""
+    return {
+        "domain": server.domain,
+        "members": server.members,
+        "software": server.software,
+        "version": server.version,
+        "receives_private_posts": server.receives,
+        "reason": server.reason,
+        "explanation": PRIVATE_REASONS[server.reason],
+    }

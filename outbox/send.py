@@ -8,7 +8,8 @@ transaction with the caller's own change:
 * the ``activities`` row: the exact text we serve at the activity's id and sign (the same id
   twice is idempotent);
 * one ``deliveries`` row per distinct remote inbox, in one ``INSERT … SELECT`` (shared inboxes
-  preferred; our own host, local actors, unavailable hosts and gone inboxes left out);
+  preferred; our own host, local actors, unavailable hosts and gone inboxes left out; a private
+  community's activities only to the hosts :func:`community.audience.delivery_scope` names);
 * ONE ``inbox_items`` row (``verified_by='local'``) when a local actor other than the sender is
   a recipient;
 * a ``NOTIFY`` that wakes the delivery workers when the transaction commits. If it rolls back,
@@ -37,6 +38,7 @@ from typing import Any, Literal
 import orjson
 
 from community.actors import Actor
+from community.audience import delivery_scope
 from community.software import software_excluded_from
 from community.storage.database import Conn
 from community.storage.queries import load_queries
@@ -126,6 +128,7 @@ async def send(conn: Conn, sender: Actor, activity: Outgoing, audience: Audience
     listed = activity.addressed_to_public if audience.listed is None else audience.listed
     actor_uris = [a if isinstance(a, str) else a.uri for a in audience.actors]
     followee_id = audience.followers_of.id if audience.followers_of is not None else None
+    scope = await delivery_scope(conn, sender, activity.type, activity.object_uri)
     async with conn.transaction():
         activity_id = await _store(conn, sender, activity, listed, audience.form)
         status = await conn.execute(
@@ -137,6 +140,7 @@ async def send(conn: Conn, sender: Actor, activity: Outgoing, audience: Audience
             list(audience.inboxes),
             sender.domain.lower(),
             software_excluded_from(audience.family),
+            scope,
         )
         queued = int(status.rsplit(" ", 1)[-1])
         local_followee = None if audience.family == "microblog" else followee_id

@@ -75,6 +75,7 @@ async def _group_record(conn: Conn, group: Actor) -> dict[str, Any]:
         "icon_url": group.icon_url,
         "discoverable": group.discoverable,
         "closed": group.manually_approves_followers,
+        "visibility": group.community_visibility,
         "posting": group.posting_policy,
         "premoderation": settings.premoderation,
         "quorum": settings.quorum,

@@ -41,6 +41,8 @@ class GroupRecord(Record):
     icon_url: Uri | None = None
     discoverable: bool = True
     closed: bool = False
+    #: (issue 15) absent in older archives: private when closed, else public
+    visibility: Literal["public", "unlisted", "private"] | None = None
     posting: Literal["members", "anyone", "moderators"] = "members"
     premoderation: Literal["off", "new", "all"] = "off"
     quorum: Literal["majority", "unanimous"] = "majority"

@@ -89,6 +89,7 @@ async def _ensure_group(
         summary=sanitize_html(record.summary),
         closed=record.closed,
         posting_policy=record.posting,
+        visibility=record.visibility or ("private" if record.closed else "public"),
     )
     profile = (group.id, record.icon_url, record.discoverable)
     group = await fetch_row(conn, Actor, Q["set_imported_profile"], *profile) or group

@@ -3,8 +3,9 @@
 -- name: insert_local_actor
 INSERT INTO actors (uri, type, username, domain, local, name, summary, url,
                     inbox_uri, shared_inbox_uri, outbox_uri, followers_uri, following_uri,
-                    featured_uri, moderators_uri, manually_approves_followers, posting_policy)
-VALUES ($1, $2, $3, $4, true, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                    featured_uri, moderators_uri, manually_approves_followers, posting_policy,
+                    community_visibility)
+VALUES ($1, $2, $3, $4, true, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 ON CONFLICT DO NOTHING
 RETURNING *
 

@@ -28,3 +28,7 @@ ORDER BY m.id DESC LIMIT $4
 
 -- name: get_modlog_item
 SELECT activity FROM modlog WHERE activity_uri = $1
+
+-- name: get_modlog_item_group
+-- The group whose log holds the item $1.
+SELECT group_id FROM modlog WHERE activity_uri = $1

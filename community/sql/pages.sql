@@ -2,7 +2,9 @@
 -- the moderators, an actor by handle, a person's notifications.
 
 -- name: local_communities
--- The communities here, biggest first, with the time of their latest activity.
+-- The communities here, unlisted ones left out (community/audience.py group_visibility; a
+-- private one's profile is public, as Lemmy's, so people can ask to join), biggest first,
+-- with the time of their latest activity.
 SELECT a.id, a.username, a.domain, a.name, a.summary, a.local, a.followers_count,
        a.manually_approves_followers,
        (SELECT max(p.last_activity_at) FROM posts p
@@ -10,6 +12,7 @@ SELECT a.id, a.username, a.domain, a.name, a.summary, a.local, a.followers_count
           AND NOT p.pinned) AS last_activity_at
 FROM actors a
 WHERE a.local AND a.type = 'Group' AND a.deleted_at IS NULL
+  AND a.community_visibility <> 'unlisted'
 ORDER BY a.followers_count DESC, lower(a.username)
 LIMIT $1
 

@@ -4,9 +4,14 @@
 INSERT INTO actors (uri, type, username, domain, local, name, summary, url, icon_url,
                     inbox_uri, shared_inbox_uri, outbox_uri, followers_uri, following_uri,
                     featured_uri, moderators_uri, manually_approves_followers, discoverable,
-                    posting_policy, raw, fetched_at, moved_to_uri, also_known_as, updated)
+                    posting_policy, raw, fetched_at, moved_to_uri, also_known_as, updated,
+                    community_visibility)
 VALUES ($1, $2, $3, $4, false, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-        $18, $19, now(), $20, $21, now())
+        $18, $19, now(), $20, $21, now(),
+        -- a group's visibility as Lemmy reads it (LemmyNet/lemmy,
+        -- crates/apub/objects/src/utils/functions.rs, community_visibility)
+        CASE WHEN $2::text <> 'Group' THEN 'public' WHEN $16::boolean THEN 'private'
+             WHEN NOT $17::boolean THEN 'unlisted' ELSE 'public' END)
 ON CONFLICT (uri) DO UPDATE SET
     type = EXCLUDED.type, username = EXCLUDED.username, domain = EXCLUDED.domain,
     name = EXCLUDED.name, summary = EXCLUDED.summary, url = EXCLUDED.url,
@@ -17,7 +22,8 @@ ON CONFLICT (uri) DO UPDATE SET
     manually_approves_followers = EXCLUDED.manually_approves_followers,
     discoverable = EXCLUDED.discoverable, posting_policy = EXCLUDED.posting_policy,
     raw = EXCLUDED.raw, fetched_at = now(), moved_to_uri = EXCLUDED.moved_to_uri,
-    also_known_as = EXCLUDED.also_known_as, updated = now(), deleted_at = NULL
+    also_known_as = EXCLUDED.also_known_as, updated = now(), deleted_at = NULL,
+    community_visibility = EXCLUDED.community_visibility
 WHERE NOT actors.local
 RETURNING *
 

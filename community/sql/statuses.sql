@@ -67,10 +67,14 @@ LIMIT $5
 
 -- name: search_actors
 -- By name or handle prefix, local first; $2 limit, $3 only those viewer $4 follows.
+-- Unlisted communities (community/audience.py group_visibility) are found by their exact
+-- handle only.
 SELECT a.id FROM actors a
 WHERE a.type IN ('Person', 'Group', 'Service', 'Organization') AND a.deleted_at IS NULL
   AND (lower(a.username) LIKE $1 || '%' OR lower(a.name) LIKE $1 || '%'
        OR lower(a.username || '@' || a.domain) LIKE $1 || '%')
+  AND (a.type <> 'Group' OR a.community_visibility <> 'unlisted'
+       OR lower(a.username || '@' || a.domain) = replace($1, '\_', '_'))
   AND (NOT $3 OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $4
                          AND f.followee_id = a.id))
 ORDER BY a.local DESC, a.id

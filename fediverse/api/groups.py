@@ -14,7 +14,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from community.actors import Actor, PostingPolicy, find_local_actor
+from community.actors import (
+    COMMUNITY_VISIBILITIES,
+    Actor,
+    PostingPolicy,
+    find_local_actor,
+)
+from community.audience import group_visibility
 from community.errors import FediverseError
 from community.governance import GroupRequest, group_settings, moderators_of
 from community.groups import found_group
@@ -86,6 +92,7 @@ async def render_group(request: Request, conn: Conn, group: Actor) -> dict[str, 
         "uri": group.uri,
         "url": group.url,
         "closed": group.manually_approves_followers,
+        "visibility": group_visibility(group),
         "posting": group.posting_policy,
         "premoderation": settings.premoderation,
         "quorum": settings.quorum,
@@ -101,6 +108,10 @@ async def create(request: Request) -> Response:
     posting = params.text("posting") or "members"
     if posting not in ("members", "anyone", "moderators"):
         raise invalid("posting must be members, anyone or moderators")
+    closed = params.flag("closed")
+    visibility = params.text("visibility") or ("private" if closed else "public")
+    if visibility not in COMMUNITY_VISIBILITIES:
+        raise invalid("visibility must be public, unlisted or private")
     ctx = context(request)
     async with ctx.pool.acquire() as conn:
         try:
@@ -112,8 +123,9 @@ async def create(request: Request) -> Response:
                 name,
                 name=params.text("title") or name,
                 summary=summary_html(params.text("summary") or ""),
-                closed=params.flag("closed"),
+                closed=closed or visibility == "private",
                 posting_policy=cast(PostingPolicy, posting),
+                visibility=visibility,
             )
         except (FediverseError, ValueError) as exc:
             raise invalid(str(exc)) from None
@@ -137,6 +149,7 @@ def changes_of(params: Params) -> GroupChanges:
         premoderation=params.text("premoderation"),
         closed=None if closed is None else params.flag("closed"),
         quorum=params.text("quorum"),
+        visibility=params.text("visibility"),
     )
 
 

@@ -4,17 +4,23 @@ and proposals: :mod:`fediverse.cli.moderators`, :mod:`fediverse.cli.proposals`."
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Annotated, cast
 
 import typer
 
-from community.actors import PostingPolicy, get_local_actor
+from community.actors import (
+    COMMUNITY_VISIBILITIES,
+    PostingPolicy,
+    get_local_actor,
+)
 from community.errors import InvalidInput
 from community.governance import list_group_requests
 from community.groups import answer_group_request, create_group
 from community.html import summary_html
 from community.membership import pending_requests
 from community.settings import Settings, load_settings
+from community.software import PRIVATE_REASONS
 from fediverse.cli.common import (
     command,
     federating,
@@ -27,7 +33,7 @@ from fediverse.cli.common import (
 from fediverse.cli.listing import list_actors
 from outbox.actions import answer_request
 from outbox.governance.views import describe
-from outbox.moderation import GroupChanges, set_group
+from outbox.moderation import GroupChanges, member_servers_seen_by, set_group
 
 app = typer.Typer(help="Manage communities (groups).", no_args_is_help=True)
 
@@ -47,12 +53,15 @@ def group_create(
     moderator: Annotated[
         list[str] | None, typer.Option(help="A local person who moderates (repeatable).")
     ] = None,
+    visibility: Annotated[
+        str | None,
+        typer.Option(help="public, unlisted or private (default: private if closed, else public)."),
+    ] = None,
 ) -> None:
     """Create a community."""
     settings = load_settings()
-    handle = run(
-        create_group_command(settings, name, title, summary, closed, posting, moderator or [])
-    )
+    profile = NewGroup(title, summary, closed, posting, moderator or [], visibility)
+    handle = run(create_group_command(settings, name, profile))
     typer.echo(f"created group {handle}")
 
 
@@ -86,27 +95,35 @@ def group_reject(name: str, handle: str) -> None:
     typer.echo(run(answer(load_settings(), name, handle, approve=False)))
 
 
-async def create_group_command(
-    settings: Settings,
-    name: str,
-    title: str,
-    summary: str,
-    closed: bool,
-    posting: str,
-    moderator_names: list[str],
-) -> str:
-    if posting not in POSTING_POLICIES:
+@dataclass(frozen=True)
+class NewGroup:
+    """What ``fediverse group create`` is given."""
+
+    title: str = ""
+    summary: str = ""
+    closed: bool = False
+    posting: str = "members"
+    moderators: list[str] = field(default_factory=list)
+    visibility: str | None = None
+
+
+async def create_group_command(settings: Settings, name: str, new: NewGroup) -> str:
+    if new.posting not in POSTING_POLICIES:
         raise InvalidInput(f"--posting must be one of {', '.join(POSTING_POLICIES)}")
+    visibility = new.visibility or ("private" if new.closed else "public")
+    if visibility not in COMMUNITY_VISIBILITIES:
+        raise InvalidInput(f"--visibility must be one of {', '.join(COMMUNITY_VISIBILITIES)}")
     async with management(settings) as (conn, urls):
-        moderators = [await get_local_actor(conn, n) for n in moderator_names]
+        moderators = [await get_local_actor(conn, n) for n in new.moderators]
         group = await create_group(
             conn,
             urls,
             name,
-            name=title,
-            summary=summary_html(summary),
-            closed=closed,
-            posting_policy=cast(PostingPolicy, posting),
+            name=new.title,
+            summary=summary_html(new.summary),
+            closed=new.closed or visibility == "private",
+            posting_policy=cast(PostingPolicy, new.posting),
+            visibility=visibility,
             moderators=moderators,
         )
     return f"@{group.username}@{urls.domain} ({group.uri})"
@@ -152,15 +169,46 @@ def group_set(
     quorum: Annotated[
         str | None, typer.Option(help="Approvals a proposal needs: majority or unanimous.")
     ] = None,
+    visibility: Annotated[
+        str | None, typer.Option(help="Who may read it: public, unlisted or private.")
+    ] = None,
     as_user: Annotated[
         str | None, typer.Option("--as", help="Act as this moderator (default: the admin).")
     ] = None,
     reason: Annotated[str, typer.Option(help="Why (shown on the moderation log).")] = "",
 ) -> None:
     """Change a community's profile and rules (some changes need a second moderator)."""
-    changes = GroupChanges(title, summary, posting, premoderation, closed, quorum)
+    changes = GroupChanges(title, summary, posting, premoderation, closed, quorum, visibility)
     for line in run(set_group_command(load_settings(), name, changes, as_user, reason)):
         typer.echo(line)
+
+
+@app.command("servers")
+@command
+def group_servers(
+    name: str,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="Look as this moderator (default: the admin).")
+    ] = None,
+) -> None:
+    """The servers where community NAME has members, and whether each receives its private
+    posts (and why not)."""
+    for line in run(servers_command(load_settings(), name, as_user)):
+        typer.echo(line)
+
+
+async def servers_command(settings: Settings, name: str, as_user: str | None) -> list[str]:
+    async with moderating(settings, as_user) as (ctx, conn, who):
+        group = await find_group(ctx, name)
+        servers = await member_servers_seen_by(conn, who, group)
+    if not servers:
+        return [f"{group.handle} has no members on other servers"]
+    return [
+        f"{s.domain}\t{s.members} member{'s' if s.members != 1 else ''}\t"
+        f"{s.software or 'unknown'} {s.version or ''}\t"
+        f"{'receives' if s.receives else 'receives nothing private'}: {PRIVATE_REASONS[s.reason]}"
+        for s in servers
+    ]
 
 
 @app.command("pending")

@@ -15,6 +15,8 @@ async def list_actors(settings: Settings, actor_type: ActorType) -> list[str]:
     lines = []
     for row in rows:
         extra = " closed" if row["manually_approves_followers"] else ""
+        if actor_type == "Group" and row["community_visibility"] != "public":
+            extra += f" {row['community_visibility']}"
         if row["user_state"] not in (None, "active"):
             extra += f" {row['user_state']}"
         lines.append(

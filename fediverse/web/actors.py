@@ -10,7 +10,7 @@ from community import collections as col
 from community.actors import Actor, find_instance_actor, find_local_actor, get_local_key
 from community.audience import may_fetch_in, members_only
 from community.errors import InvalidInput, NotFoundError
-from community.modlog import render_modlog
+from community.modlog import MODLOG_CONTEXT, modlog_uri, render_modlog
 from community.portability.moves import followers_gone
 from community.posts import pinned_posts
 from community.render import AS_CONTEXT, render_actor
@@ -136,11 +136,17 @@ async def featured(request: Request) -> Response:
 
 
 async def modlog(request: Request) -> Response:
-    """The group's moderation log: public, newest first, keyset-paged (``modlog`` property)."""
+    """The group's moderation log: public, newest first, keyset-paged (``modlog`` property);
+    a private group's shows its items only to those :func:`community.audience.may_fetch_in`
+    allows (its acts name members' posts), to others an empty log."""
     group = await _actor_at(request)
     await check_authorized_fetch(request)
     page = _page_request(request)
+    signer = await signer_of(request) if members_only(group) else None
     async with context(request).pool.acquire() as conn:
+        if not await may_fetch_in(conn, group, signer):
+            empty = col.render_empty(modlog_uri(group))
+            return ActivityResponse({"@context": MODLOG_CONTEXT, **empty})
         doc = await render_modlog(conn, group, page)
     return ActivityResponse(doc)
 

@@ -22,6 +22,7 @@ from community.groups import create_group
 from community.markdown import render_markdown
 from community.names import InvalidName
 from community.pages import may_read_members_only, viewer_standing
+from community.software import receiving_software
 from community.threads import SORTS, Cursor, ThreadPage, ThreadSort, list_threads, pinned_threads
 from fediverse.web import acting
 from fediverse.web.forms import member_visit, posted_form, text_field
@@ -76,6 +77,8 @@ async def community_page(request: Request, group: Actor) -> Response:
         first_page=cursor is None,
         page_url=ctx.urls.base_url + actor_path(group),
         posting_policies=POSTING_POLICIES,
+        private=is_private(group),
+        receiving_software=", ".join(receiving_software()),
     )
 
 

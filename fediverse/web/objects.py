@@ -11,11 +11,13 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from community.activities import find_activity
-from community.audience import may_fetch
+from community.actors import find_actor_by_id
+from community.audience import may_fetch, may_fetch_activity, may_fetch_in, members_only
 from community.errors import NotFoundError
-from community.modlog import MODLOG_CONTEXT, find_item
+from community.modlog import MODLOG_CONTEXT, find_item, find_item_group
 from community.posts import find_post
 from community.render import AS_CONTEXT, render_post
+from community.storage.database import Conn
 from fediverse.web.negotiation import AS2_MEDIA_TYPE, choose_representation
 from fediverse.web.responses import ActivityResponse
 from fediverse.web.signed_fetch import check_authorized_fetch
@@ -26,17 +28,35 @@ VARY = {"Vary": "Accept"}
 
 
 async def activity(request: Request) -> Response:
+    """An activity of ours, or an item of a moderation log. What is not public (a private
+    community's, docs/private-communities.md) answers only a signed GET that
+    :func:`community.audience.may_fetch_activity` allows, even when authorized fetch is off;
+    404 to anyone else (as Lemmy: LemmyNet/lemmy crates/apub/apub/src/http/mod.rs)."""
     await check_authorized_fetch(request)
     ctx = context(request)
     uri = ctx.urls.activity_uri(request.path_params["id"])
     async with ctx.pool.acquire() as conn:
         found = await find_activity(conn, uri)
         logged = await find_item(conn, uri) if found is None else None
-    if logged is not None:  # an act, proposal or vote of a moderation log
-        return ActivityResponse({"@context": MODLOG_CONTEXT, **logged})
-    if found is None or not found.public:
-        raise NotFoundError("activity")
+        if logged is not None:  # an act, proposal or vote of a moderation log
+            if not await _may_read_log_item(request, conn, uri):
+                raise NotFoundError("activity")
+            return ActivityResponse({"@context": MODLOG_CONTEXT, **logged})
+        if found is None:
+            raise NotFoundError("activity")
+        if not found.public:
+            signer = await signer_of(request)
+            if not await may_fetch_activity(conn, found.actor_id, found.object_uri, signer):
+                raise NotFoundError("activity")
     return Response(found.body, media_type=AS2_MEDIA_TYPE)
+
+
+async def _may_read_log_item(request: Request, conn: Conn, uri: str) -> bool:
+    group_id = await find_item_group(conn, uri)
+    group = await find_actor_by_id(conn, group_id) if group_id is not None else None
+    if group is None or not members_only(group):
+        return True
+    return await may_fetch_in(conn, group, await signer_of(request))
 
 
 async def post(request: Request) -> Response:

@@ -4,7 +4,8 @@ profile and rules (Lemmy's ``Update`` of the community by a moderator).
 An edit of a post in one of our groups is re-shared to its followers (a
 :class:`~inbox.model.Reshare`). A moderator's ``Update`` of one of our groups is read as the
 acts it amounts to (a title or description: ``edit_profile``; ``postingRestrictedToMods``:
-``set_posting``; ``manuallyApprovesFollowers``: ``set_closed``), each submitted as that
+``set_posting``; ``manuallyApprovesFollowers``: ``set_closed``; our ``visibility``:
+``set_visibility``), each submitted as that
 moderator's (:mod:`inbox.handlers.acts`). Another server's group, announcing its moderator's
 ``Update`` of it, is refreshed from what it vouches. An edit keeps the version it
 replaces (the post's history); an ``Update`` of a ``Question`` that changes only its counts is
@@ -15,7 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from community.actors import Actor, find_actor_by_id, find_actor_by_uri
+from community.actors import COMMUNITY_VISIBILITIES, Actor, find_actor_by_id, find_actor_by_uri
+from community.audience import group_visibility
 from community.context import AppContext
 from community.html import sanitize_html
 from community.posts import find_post, update_post
@@ -86,6 +88,11 @@ def acts_of(group: Actor, proposed: dict[str, Any]) -> list[tuple[str, dict[str,
     restricted = proposed.get("postingRestrictedToMods")
     if isinstance(restricted, bool) and restricted != (group.posting_policy == "moderators"):
         acts.append(("set_posting", {"posting": "moderators" if restricted else "members"}))
+    visibility = proposed.get("visibility")
+    if visibility in COMMUNITY_VISIBILITIES and visibility != group_visibility(group):
+        acts.append(("set_visibility", {"visibility": visibility}))
+        if visibility == "private":  # a private community is closed: that act closes it
+            return acts
     closed = proposed.get("manuallyApprovesFollowers")
     if isinstance(closed, bool) and closed != group.manually_approves_followers:
         acts.append(("set_closed", {"closed": closed}))

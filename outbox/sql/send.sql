@@ -11,6 +11,8 @@ RETURNING id
 -- named in $4, the inboxes in $5; minus local actors, our own host ($6), unavailable hosts and
 -- gone inboxes. UNION removes duplicates, so cost grows with inboxes, not followers.
 -- Followers on servers running software in $7 are left out (the other announce form).
+-- When $8 is not NULL, only inboxes on the hosts it lists (a private community's members'
+-- servers that receive its posts: community/audience.py, delivery_scope).
 WITH targets AS (
     SELECT coalesce(a.shared_inbox_uri, a.inbox_uri) AS inbox_uri
     FROM follows f JOIN actors a ON a.id = f.follower_id
@@ -32,6 +34,7 @@ INSERT INTO deliveries (activity_id, sender_id, inbox_uri, host)
 SELECT $1, $2, h.inbox_uri, h.host
 FROM hosted h
 WHERE h.host IS NOT NULL AND h.host <> $6
+  AND ($8::text[] IS NULL OR h.host = ANY($8::text[]))
   AND NOT EXISTS (SELECT 1 FROM delivery_hosts dh
                   WHERE dh.host = h.host AND dh.unavailable_since IS NOT NULL)
   AND NOT EXISTS (SELECT 1 FROM delivery_gone_inboxes g WHERE g.inbox_uri = h.inbox_uri)

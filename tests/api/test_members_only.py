@@ -53,6 +53,10 @@ async def world(client: httpx.AsyncClient, conn: asyncpg.Connection) -> SimpleNa
     assert alice_actor is not None
     assert bob_actor is not None
     rita = await remote_actor(conn, "https://member.example/users/rita", software="lemmy")
+    # a Lemmy that keeps private communities private (community/software.py)
+    await conn.execute(
+        "UPDATE instances SET software_version = '1.0.0' WHERE domain = $1", "member.example"
+    )
     felix = await remote_actor(conn, "https://outsider.example/users/felix", software="mastodon")
     members_server = await remote_actor(conn, "https://member.example/actor", "Application")
     outsiders_server = await remote_actor(conn, "https://outsider.example/actor", "Application")
@@ -261,7 +265,9 @@ async def test_a_post_into_a_closed_group_elsewhere(
     the Create goes to that group alone, and is stored members-only."""
     remote = await remote_actor(conn, "https://groups.example/c/closed", "Group")
     await conn.execute(
-        "UPDATE actors SET manually_approves_followers = true WHERE id = $1", remote.actor.id
+        "UPDATE actors SET manually_approves_followers = true, community_visibility = 'private'"
+        " WHERE id = $1",
+        remote.actor.id,
     )
     env = clean_env(DATABASE_URL=database_url, FEDIVERSE_DOMAIN="social.test")
     args = ("member", "post", "alice", "elsewhere #secret", "--group", "@closed@groups.example")

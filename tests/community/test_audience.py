@@ -8,9 +8,8 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from community.actors import Actor
+from community.actors import Actor, CommunityVisibility
 from community.audience import (
-    CommunityVisibility,
     PostAudience,
     Requested,
     announce_addressing,
@@ -24,7 +23,14 @@ from community.render import AS_PUBLIC
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def actor(number: int, host: str, kind: str = "Person", *, closed: bool = False) -> Actor:
+def actor(
+    number: int,
+    host: str,
+    kind: str = "Person",
+    *,
+    closed: bool = False,
+    visibility: CommunityVisibility | None = None,
+) -> Actor:
     uri = f"https://{host}/{'groups' if kind == 'Group' else 'users'}/a{number}"
     return Actor(
         id=number,
@@ -49,6 +55,7 @@ def actor(number: int, host: str, kind: str = "Person", *, closed: bool = False)
         posting_policy="members",
         published=NOW,
         updated=NOW,
+        community_visibility=visibility or ("private" if closed else "public"),
     )
 
 

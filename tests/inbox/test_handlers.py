@@ -66,7 +66,13 @@ async def test_mastodon_follow_of_a_closed_group_waits_for_a_moderator(
 ) -> None:
     from outbox.actions import answer_request
 
-    await conn.execute("UPDATE actors SET manually_approves_followers = true WHERE uri = $1", GROUP)
+    await conn.execute(
+        (
+            "UPDATE actors SET manually_approves_followers = true,"
+            " community_visibility = 'private' WHERE uri = $1"
+        ),
+        GROUP,
+    )
     follow = fixture(
         "mastodon/follow.json",
         {

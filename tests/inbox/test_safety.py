@@ -80,13 +80,25 @@ async def test_only_the_followed_actor_may_accept_a_follow(
 
 
 async def test_a_closed_groups_posts_stay_among_its_members(client, ctx, world, conn) -> None:
-    await conn.execute("UPDATE actors SET manually_approves_followers = true WHERE uri = $1", GROUP)
+    await conn.execute(
+        (
+            "UPDATE actors SET manually_approves_followers = true,"
+            " community_visibility = 'private' WHERE uri = $1"
+        ),
+        GROUP,
+    )
     await conn.execute(
         "INSERT INTO follows (follower_id, followee_id, state) VALUES ($1, $2, 'accepted')",
         world.alpha.actor.id,
         world.group.id,
     )
-    closed = world.group.__class__(**{**world.group.__dict__, "manually_approves_followers": True})
+    closed = world.group.__class__(
+        **{
+            **world.group.__dict__,
+            "manually_approves_followers": True,
+            "community_visibility": "private",
+        }
+    )
     async with ctx.pool.acquire() as pooled:
         post = await actions.publish(pooled, ctx.urls, world.mod, "members only", group=closed)
     await step(ctx)

@@ -22,6 +22,7 @@ from typing import Any
 import orjson
 
 from community.actors import Actor, get_local_key
+from community.audience import members_only
 from community.governance import (
     PREMODERATION,
     QUORUMS,
@@ -66,7 +67,10 @@ def changes_of(act: Act) -> dict[str, Any]:
         posting = _choice(act, "posting", POSTING)
         return {"postingRestrictedToMods": posting == "moderators", "postingRule": posting}
     if act.kind == "set_closed":
-        return {"manuallyApprovesFollowers": bool(param(act, "closed"))}
+        closed = bool(param(act, "closed"))
+        if not closed and members_only(act.group):
+            raise ActRefused("invalid", "a private community is closed: make it unlisted first")
+        return {"manuallyApprovesFollowers": closed}
     if act.kind == "set_premoderation":
         return {"premoderation": _choice(act, "premoderation", PREMODERATION)}
     return {"quorum": _choice(act, "quorum", QUORUMS)}
@@ -93,7 +97,7 @@ async def build_settings(conn: Conn, urls: Urls, act: Act) -> dict[str, Any]:
     return build_group_settings(urls, act.by, act.group, changes_of(act), act.reason)
 
 
-async def _announce_profile(applying: Applying, group: Actor) -> Distribution:
+async def announce_profile(applying: Applying, group: Actor) -> Distribution:
     """The group's own ``Update`` of itself to microblogs, and its announce to the others."""
     key = await get_local_key(applying.conn, group)
     update = build_self_update(applying.urls, group, render_actor(group, key.public_key_pem))
@@ -121,7 +125,7 @@ async def apply_settings(applying: Applying) -> Distribution:
         posting_policy=changes.get("postingRule"),
         closed=changes.get("manuallyApprovesFollowers"),
     )
-    return await _announce_profile(applying, group)
+    return await announce_profile(applying, group)
 
 
 async def build_delete(conn: Conn, urls: Urls, act: Act) -> dict[str, Any]:
