@@ -8,7 +8,7 @@ HTML (:func:`community.html.sanitize_html`, on arrival or when written here).
 
 The markup: nested ``<ol>`` lists of ``<article>`` elements; signed in, each comment has vote
 buttons (``name="vote" value="up:ID"``: one form, around the whole list, carries them all),
-Reply, and Delete on one's own.
+Reply, and Delete on one's own; a moderator sees Moderate on every comment (removed ones too).
 """
 
 from __future__ import annotations
@@ -43,40 +43,47 @@ def _votes(c: PostView) -> str:
     )
 
 
-def _actions(c: PostView, path: str, viewer_id: int) -> str:
+def _actions(c: PostView, path: str, viewer_id: int, moderates: bool) -> str:
     if not viewer_id:
         return f'<div class="actions"><span class="score">{points(c.score)}</span></div>'
     delete = f' <a href="{path}/delete">Delete</a>' if c.author_id == viewer_id else ""
-    return f'<div class="actions">{_votes(c)} <a href="{path}/reply">Reply</a>{delete}</div>'
+    moderate = f' <a href="{path}/moderate">Moderate</a>' if moderates else ""
+    return (
+        f'<div class="actions">{_votes(c)} <a href="{path}/reply">Reply</a>{delete}{moderate}</div>'
+    )
 
 
-def _body(c: PostView, path: str, viewer_id: int) -> str:
+def _body(c: PostView, path: str, viewer_id: int, moderates: bool) -> str:
     if c.deleted_at is not None:
         gone = "Removed by a moderator." if c.removed else "Deleted by its author."
-        return f'<p class="gone">{gone}</p>'
+        moderate = f' <a href="{path}/moderate">Moderate</a>' if moderates and c.removed else ""
+        return f'<p class="gone">{gone}{moderate}</p>'
     content = f'<div class="content">{c.content_html}</div>'
     if c.summary:
         content = (
             f"<details><summary>Content warning: {escape(c.summary)}</summary>{content}</details>"
         )
-    return content + _actions(c, path, viewer_id)
+    return content + _actions(c, path, viewer_id, moderates)
 
 
-def _comment(c: PostView, viewer_id: int) -> str:
+def _comment(c: PostView, viewer_id: int, moderates: bool) -> str:
     path = escape(post_path(c))
     edited = " · edited" if c.updated is not None else ""
     return (
         f'<li id="c{c.id}"><article><div class="meta">{_author(c)} · <a href="{path}">'
         f'<time datetime="{iso(c.published)}">{when(c.published)}</time></a>{edited}</div>'
-        f"{_body(c, path, viewer_id)}</article>"
+        f"{_body(c, path, viewer_id, moderates)}</article>"
     )
 
 
-def render_comments(nodes: Sequence[CommentNode], viewer_id: int) -> Markup:
-    """The comments, nested as :func:`community.threads.arrange` ordered them."""
+def render_comments(
+    nodes: Sequence[CommentNode], viewer_id: int, *, moderates: bool = False
+) -> Markup:
+    """The comments, nested as :func:`community.threads.arrange` ordered them; ``moderates``:
+    the viewer moderates their community (a Moderate link on each)."""
     out = ['<ol class="comments">']
     for node in nodes:
-        out.append(_comment(node.comment, viewer_id))
+        out.append(_comment(node.comment, viewer_id, moderates))
         out.append("<ol>" if node.has_children else "</li>" + "</ol></li>" * node.closes)
     out.append("</ol>")
     return Markup("".join(out))  # noqa: S704 - every part above is escaped or sanitised

@@ -107,6 +107,7 @@ async def thread_page(request: Request) -> Response:
 def _render(seen: Visit, thread: Thread, status: int = 200, **values: object) -> Response:
     urls = context(seen.request).urls
     shown = thread.focus or thread.post
+    moderates = thread.group is not None and thread.standing.moderates(thread.group)
     return render(
         seen,
         "thread.html",
@@ -116,7 +117,10 @@ def _render(seen: Visit, thread: Thread, status: int = 200, **values: object) ->
         group=thread.group,
         focus=thread.focus,
         comments=thread.comments,
-        comments_html=render_comments(thread.comments, seen.viewer.id if seen.viewer else 0),
+        comments_html=render_comments(
+            thread.comments, seen.viewer.id if seen.viewer else 0, moderates=moderates
+        ),
+        moderates=moderates,
         standing=thread.standing,
         page_url=absolute(urls, post_path(shown)),
         post_url=post_path(thread.post),
