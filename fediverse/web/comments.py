@@ -8,7 +8,8 @@ HTML (:func:`community.html.sanitize_html`, on arrival or when written here).
 
 The markup: nested ``<ol>`` lists of ``<article>`` elements; signed in, each comment has vote
 buttons (``name="vote" value="up:ID"``: one form, around the whole list, carries them all),
-Reply, and Delete on one's own; a moderator sees Moderate on every comment (removed ones too).
+Reply, and Edit and Delete on one's own; a moderator sees Moderate on every comment (removed
+ones too).
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def _votes(c: PostView) -> str:
 def _actions(c: PostView, path: str, viewer_id: int, moderates: bool) -> str:
     if not viewer_id:
         return f'<div class="actions"><span class="score">{points(c.score)}</span></div>'
-    delete = f' <a href="{path}/delete">Delete</a>' if c.author_id == viewer_id else ""
+    own = c.author_id == viewer_id
+    delete = f' <a href="{path}/edit">Edit</a> <a href="{path}/delete">Delete</a>' if own else ""
     moderate = f' <a href="{path}/moderate">Moderate</a>' if moderates else ""
     return (
         f'<div class="actions">{_votes(c)} <a href="{path}/reply">Reply</a>{delete}{moderate}</div>'
