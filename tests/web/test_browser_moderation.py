@@ -1,8 +1,8 @@
 """The moderation story in a real browser, on a real `fediverse serve` process: someone signs
-up, creates a community and starts a thread; a second person joins and replies; the moderator
-removes the reply with a reason and finds it on the public moderation log; the moderator
-turns pre-moderation on, and approves the next thread from the queue. Then every moderators'
-page is looked at.
+up, creates a community and starts a thread; a second person joins, replies and edits the
+reply; the moderator removes the reply with a reason and finds it on the public moderation
+log; the moderator turns pre-moderation on, and approves the next thread from the queue. Then
+every moderators' page is looked at.
 
 Every page looked at is screenshot and checked with axe-core (tests/web/browser.py).
 """
@@ -62,6 +62,11 @@ def test_a_moderator_removes_a_reply_and_approves_a_held_thread(
     bob.get_by_label("Your comment").fill("Buy cheap pills at example.com")
     bob.get_by_role("button", name="Comment").click()
     expect(bob.locator("ol.comments")).to_contain_text("Buy cheap pills")
+    bob.locator("ol.comments").get_by_role("link", name="Edit").click()
+    looker.look(bob, "edit a comment")
+    bob.get_by_label("Your text").fill("Buy cheap pills at example.org, *now*")
+    bob.get_by_role("button", name="Save").click()
+    expect(bob.locator("ol.comments em")).to_have_text("now")
 
     remove_reply(alice, thread_url, looker)
     read_the_log(alice, looker)

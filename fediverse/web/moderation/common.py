@@ -20,6 +20,7 @@ from starlette.responses import RedirectResponse, Response
 from community.actors import Actor, find_local_actor
 from community.errors import InvalidInput, NotFoundError
 from community.pages import find_actor_by_handle
+from community.storage.database import Conn
 from fediverse.api.common import resolve_remote
 from fediverse.web.forms import member_visit
 from fediverse.web.links import actor_path
@@ -54,10 +55,13 @@ class Desk:
         return actor_path(self.group) + "/moderation"
 
 
-async def local_group(request: Request) -> Actor:
-    """The community here the path names (404 otherwise)."""
+async def local_group(request: Request, conn: Conn | None = None) -> Actor:
+    """The community here the path names (404 otherwise); read on ``conn`` when given."""
     name = request.path_params["name"]
-    async with context(request).pool.acquire() as conn:
+    if conn is None:
+        async with context(request).pool.acquire() as pooled:
+            group = await find_local_actor(pooled, name)
+    else:
         group = await find_local_actor(conn, name)
     if group is None or not group.is_group or group.deleted_at is not None:
         raise NotFoundError(f"community @{name}")

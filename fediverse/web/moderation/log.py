@@ -68,8 +68,8 @@ async def modlog_page(request: Request) -> Response:
     chosen = request.query_params.get("kind", "")
     kinds, before = kinds_of(chosen), _before(request)
     seen = await visit(request)
-    group = await local_group(request)
     async with context(request).pool.acquire() as conn:
+        group = await local_group(request, conn)
         lines = await log_lines(conn, group, before=before, kinds=kinds, limit=LOG_PAGE + 1)
         shown = lines[:LOG_PAGE]
         names = Names(await named_on_log(conn, [u for line in shown for u in line_uris(line)]))
