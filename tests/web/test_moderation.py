@@ -18,6 +18,7 @@ from community.moderation import file_report
 from fediverse.app import create_app
 from outbox import actions
 from tests.api.support import PASSWORD, csrf_of
+from tests.outbox.support import insert_remote_actor
 from tests.web.conftest import BASE, HTML, post_form, step
 
 
@@ -310,3 +311,26 @@ async def test_creating_a_community_follows_the_servers_rule(
         refused = await post_form(alice, "/communities/new", "/communities/new", **fields)
         assert refused.status_code == 422
         assert "Only administrators create communities" in refused.text
+
+
+async def test_a_moderator_from_another_server_joins_the_team_by_handle(
+    client: httpx.AsyncClient, town: SimpleNamespace, browse, conn
+) -> None:
+    dana = await insert_remote_actor(
+        conn, "https://remote.example/users/dana", "https://remote.example/users/dana/inbox"
+    )
+    async with browse("alice") as alice:
+        added = await post_form(
+            alice,
+            "/@garden/moderation/team",
+            "/@garden/moderation/team/add",
+            handle="@dana@remote.example",
+        )
+        assert added.headers["location"].endswith("?done=add_moderator")
+        team = (await alice.get("/@garden/moderation/team")).text
+        assert "@dana@remote.example" in team
+        assert dana.id in [m.id for m in await moderators_of(conn, town.garden)]
+        spaces = await post_form(
+            alice, "/@garden/moderation/team", "/@garden/moderation/team/add", handle="@ @x"
+        )
+        assert spaces.status_code == 400
