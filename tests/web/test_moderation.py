@@ -90,7 +90,7 @@ async def test_a_moderator_removes_restores_locks_and_pins_from_the_thread_page(
 
 
 async def test_moderators_pages_are_for_moderators(
-    client: httpx.AsyncClient, town: SimpleNamespace, browse
+    client: httpx.AsyncClient, town: SimpleNamespace, browse, conn
 ) -> None:
     pages = ["", "/team", "/proposals", "/queue", "/reports", "/bans"]
     async with browse() as anyone:
@@ -112,6 +112,11 @@ async def test_moderators_pages_are_for_moderators(
             assert 'aria-current="page"' in shown.text
         forged = await alice.post("/@garden/moderation/bans", data={"csrf": "x", "handle": "@bob"})
         assert forged.status_code == 403
+    await conn.execute("UPDATE users SET is_admin = true WHERE actor_id = $1", town.bob.id)
+    async with browse("bob") as admin:  # an administrator of this server, marked as such
+        assert "Moderate this community" in (await admin.get("/@garden")).text
+        shown = await admin.get("/@garden/moderation/bans")
+        assert "as an administrator of this server" in shown.text
 
 
 async def test_settings_the_team_and_a_proposal(
