@@ -15,6 +15,7 @@ from community.actors import Actor
 from community.errors import InvalidInput
 from community.markdown import render_markdown
 from community.membership import may_post
+from community.moderation import is_thread_locked
 from community.posts import Post
 from fediverse.api.statuses import source_text
 from fediverse.web import acting
@@ -67,10 +68,15 @@ async def reply_form(request: Request) -> Response:
 
 
 async def _refusal(request: Request, person: Actor, place: Place) -> str | None:
+    """Why the community would refuse the reply (its own rules: :func:`may_post`, and a
+    locked thread takes replies from its moderators only), or None."""
     if place.group is None or not place.group.local:
         return None
     async with context(request).pool.acquire() as conn:
         reason = await may_post(conn, place.group, person, top_level=False)
+        locked = reason is None and not place.standing.moderator
+        if locked and await is_thread_locked(conn, place.root.uri):
+            reason = "the thread is locked: it takes no more replies"
     return None if reason is None else reason.capitalize() + "."
 
 

@@ -64,10 +64,21 @@ async def test_a_moderator_removes_restores_locks_and_pins_from_the_thread_page(
             made = await post_form(alice, thread + "/moderate", thread + "/moderate", act=act)
             assert made.status_code == 303, made.text
         page = (await alice.get(thread)).text
-        assert "This thread is locked" in page
+        assert "This thread is locked: it takes no more comments (but from its moderators)" in page
+        assert 'action="' + thread + '/reply"' in page  # moderators still may
         assert "Pinned" in page
         refused = await post_form(alice, thread + "/moderate", thread + "/moderate", act="explode")
         assert refused.status_code == 400
+    async with browse("bob") as bob:
+        page = (await bob.get(thread)).text
+        assert "This thread is locked: it takes no more comments." in page
+        assert 'action="' + thread + '/reply"' not in page
+        assert f'href="{thread}/reply"' not in page
+        refused = await post_form(
+            bob, thread + "/reply", thread + "/reply", body="hey", action="post"
+        )
+        assert refused.status_code == 403
+        assert "The thread is locked" in refused.text
     async with browse() as anyone:
         page = (await anyone.get(thread)).text
         assert "Removed by a moderator." in page
