@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -22,7 +23,10 @@ from community.errors import InvalidInput, NotFoundError
 from community.pages import find_actor_by_handle
 from community.storage.database import Conn
 from fediverse.api.common import resolve_remote
+from fediverse.web.auth import over_limit
+from fediverse.web.csrf import signed_in
 from fediverse.web.forms import member_visit
+from fediverse.web.front import LOOKUP_LIMIT
 from fediverse.web.links import actor_path
 from fediverse.web.moderation.words import DONE
 from fediverse.web.state import context
@@ -130,6 +134,15 @@ def back(path: str, result: Submitted | Voted, kind: str, anchor: str = "") -> R
     return RedirectResponse(target, status_code=303)
 
 
+async def _look_up(request: Request, handle: str) -> Actor | None:
+    """``handle`` on its server, within the look-up rate limit of the search box."""
+    viewer = await signed_in(request)
+    key = f"actor:{viewer.id if viewer else 0}"
+    if await over_limit(request, "lookup", LOOKUP_LIMIT, key) is not None:
+        raise HTTPException(429, "too many look-ups on other servers; try again in a while")
+    return await resolve_remote(request, handle)
+
+
 async def person_named(request: Request, handle: str) -> Actor:
     """The person ``@name`` (here) or ``@name@host`` (known here, else looked up on their
     server by WebFinger, within the instance's policy)."""
@@ -143,7 +156,7 @@ async def person_named(request: Request, handle: str) -> Actor:
         else:
             found = await find_actor_by_handle(conn, username, host)
     if found is None and host and host.lower() != ctx.urls.domain:
-        found = await resolve_remote(request, f"@{username}@{host}")
+        found = await _look_up(request, f"@{username}@{host}")
     if found is None or found.type not in ("Person", "Service"):
         raise InvalidInput(f"no one is known as {handle.strip()[:100]}")
     return found
