@@ -1,9 +1,10 @@
-"""Do the community page and the thread page stay fast, and their queries constant, as a
-community grows?
+"""Do the community page, the thread page and the moderation log page stay fast, and their
+queries constant, as a community grows?
 
 Builds a community with ``--posts`` posts (threads, and comments spread over them) and one
 thread with ``--comments`` comments nested a few levels deep, votes on a fifth of the posts,
-and a small community beside it (30 posts, a thread of 10 comments). Then, through the real
+and a small community beside it (30 posts, a thread of 10 comments); each has a moderation
+log of one removal per twenty posts. Then, through the real
 app in-process (httpx ASGI transport, templates and all), as a signed-in member (vote and
 reply forms on every comment: the heaviest page) and as a visitor, times ``--repeat``
 requests of each page and counts the SQL queries each request runs (every asyncpg query is
@@ -179,6 +180,20 @@ async def vote_and_count(conn: asyncpg.Connection, group_id: int) -> None:
     await conn.execute("SET session_replication_role = DEFAULT")
 
 
+async def log_acts(conn: asyncpg.Connection, group_id: int) -> None:
+    """A moderation log of one removal per twenty posts (the log page reads one page of it)."""
+    await conn.execute(
+        """INSERT INTO modlog (group_id, kind, actor_id, activity_uri, activity, reason)
+           SELECT $1, 'remove_post', (SELECT min(id) FROM actors WHERE username LIKE 'author%'),
+                  'https://bench.test/activities/' || gen_random_uuid(),
+                  jsonb_build_object('type', 'Delete', 'object',
+                                     jsonb_build_object('id', p.uri, 'type', 'Tombstone')),
+                  'spam'
+           FROM posts p WHERE p.group_id = $1 AND p.id % 20 = 0""",
+        group_id,
+    )
+
+
 async def build(url: str, posts: int, comments: int) -> tuple[list[Community], str]:
     """The big and the small community, and a signed-in member's session token."""
     urls = Urls(BASE)
@@ -201,6 +216,7 @@ async def build(url: str, posts: int, comments: int) -> tuple[list[Community], s
                 group.id,
             )
             key = await fill(conn, group.id, size, thread)
+            await log_acts(conn, group.id)
             made.append(Community(name, size, key, thread))
         await conn.execute("VACUUM ANALYZE")
         token = await start_session(conn, member)
@@ -266,6 +282,7 @@ async def measure(args: argparse.Namespace, url: str) -> None:
                         ("community (active)", f"/@{c.name}"),
                         ("community (top)", f"/@{c.name}?sort=top"),
                         ("thread", f"/posts/{c.thread_key}"),
+                        ("moderation log", f"/@{c.name}/modlog"),
                     ):
                         f = await timed(client, path, args.repeat)
                         print(

@@ -44,11 +44,13 @@ async def local_communities(conn: Conn, limit: int = MAX_COMMUNITIES) -> list[Co
 
 @dataclass(frozen=True)
 class Standing(Row):
-    """Where a viewer stands in a group: member (or asking), moderator, banned."""
+    """Where a viewer stands in a group: member (or asking), moderator, banned; and whether
+    they administer this server (an admin may moderate any community here)."""
 
     follow_state: str | None = None
     moderator: bool = False
     banned: bool = False
+    admin: bool = False
 
     @property
     def member(self) -> bool:
@@ -57,6 +59,11 @@ class Standing(Row):
     @property
     def pending(self) -> bool:
         return self.follow_state == "pending"
+
+    def moderates(self, group: Actor) -> bool:
+        """Whether the viewer may act on ``group``'s posts: a moderator, or (a community
+        here) an administrator. The act itself decides (:mod:`outbox.moderation`)."""
+        return self.moderator or (self.admin and group.local)
 
 
 NOBODY = Standing()

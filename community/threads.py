@@ -161,6 +161,10 @@ class PostView(NamedTuple):
     upvotes: int
     downvotes: int
     score: int
+    locked: bool
+    #: when a moderator removed it (None: shown, or deleted by its author), and why
+    removed_at: datetime | None
+    removal_reason: str
     author_username: str
     author_domain: str
     author_name: str
@@ -175,8 +179,10 @@ class PostView(NamedTuple):
 
     @property
     def removed(self) -> bool:
-        """Deleted by someone other than its author (a moderator)."""
-        return self.deleted_at is not None and self.deleted_by not in (None, self.author_uri)
+        """Removed by a moderator (here, or by someone other than its author elsewhere)."""
+        if self.deleted_at is None:
+            return False
+        return self.removed_at is not None or self.deleted_by not in (None, self.author_uri)
 
     @property
     def is_top_level(self) -> bool:

@@ -17,13 +17,16 @@ ORDER BY a.followers_count DESC, lower(a.username)
 LIMIT $1
 
 -- name: viewer_standing
--- $1 group, $2 viewer: their follow's state, whether they moderate it, whether banned.
+-- $1 group, $2 viewer: their follow's state, whether they moderate it, whether banned, whether
+-- they administer this server.
 SELECT (SELECT f.state FROM follows f WHERE f.follower_id = $2 AND f.followee_id = $1)
            AS follow_state,
        EXISTS (SELECT 1 FROM group_moderators m WHERE m.group_id = $1 AND m.actor_id = $2)
            AS moderator,
        EXISTS (SELECT 1 FROM group_bans b WHERE b.group_id = $1 AND b.actor_id = $2
-               AND (b.expires_at IS NULL OR b.expires_at > now())) AS banned
+               AND (b.expires_at IS NULL OR b.expires_at > now())) AS banned,
+       coalesce((SELECT u.is_admin FROM users u WHERE u.actor_id = $2 AND u.state = 'active'),
+                false) AS admin
 
 -- name: actor_by_handle
 -- A person or group by name and host (ours or known from elsewhere).

@@ -55,7 +55,8 @@ LIMIT 20
 -- One post (by id or by URI) as a page shows it; $3 the viewer (0: nobody).
 SELECT p.id, p.uri, p.url, p.local, p.type, p.title, p.content_html, p.summary, p.visibility,
        p.published, p.updated, p.deleted_at, p.pinned, p.group_id, p.author_id, p.root_id,
-       p.in_reply_to_uri, p.replies_count, p.upvotes, p.downvotes, p.score,
+       p.in_reply_to_uri, p.replies_count, p.upvotes, p.downvotes, p.score, p.locked,
+       p.removed_at, p.removal_reason,
        a.username AS author_username, a.domain AS author_domain, a.name AS author_name,
        a.local AS author_local, a.uri AS author_uri,
        CASE WHEN p.deleted_at IS NOT NULL
@@ -71,7 +72,8 @@ LIMIT 1
 -- are looked up per comment (one probe of votes' unique index each), never scanned whole.
 SELECT p.id, p.uri, p.url, p.local, p.type, p.title, p.content_html, p.summary, p.visibility,
        p.published, p.updated, p.deleted_at, p.pinned, p.group_id, p.author_id, p.root_id,
-       p.in_reply_to_uri, p.replies_count, p.upvotes, p.downvotes, p.score,
+       p.in_reply_to_uri, p.replies_count, p.upvotes, p.downvotes, p.score, p.locked,
+       p.removed_at, p.removal_reason,
        a.username AS author_username, a.domain AS author_domain, a.name AS author_name,
        a.local AS author_local, a.uri AS author_uri,
        CASE WHEN p.deleted_at IS NOT NULL

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from community.actors import Actor
 from community.markdown import render_markdown
+from community.media import media_of_posts
 from community.posts import Post
 from community.statuses import update_profile
 from community.storage.database import Conn
 from community.urls import Urls
-from outbox import actions, reactions
+from outbox import actions, edits, reactions
 from outbox.activities import Composition
 from outbox.votes import VoteKind, vote
 
@@ -46,6 +47,21 @@ async def reply(conn: Conn, urls: Urls, person: Actor, parent: Post, body: str) 
     return await actions.publish(
         conn, urls, person, body, in_reply_to=parent.uri, composition=composition
     )
+
+
+async def edit_own(conn: Conn, urls: Urls, person: Actor, post: Post, body: str) -> Post:
+    """A new text (Markdown) for one's own post, as the client API's edit: its title, audience,
+    content warning, language and attachments stay; the old version goes to its history."""
+    carried = (await media_of_posts(conn, [post.id])).get(post.id, [])
+    composition = Composition(
+        visibility=edits.visibility_of(post),
+        spoiler_text=post.summary or "",
+        sensitive=post.sensitive,
+        language=post.language,
+        content_html=render_markdown(body),
+        media=tuple(carried),
+    )
+    return await edits.edit(conn, urls, person, post, body, composition)
 
 
 async def delete_own(conn: Conn, urls: Urls, person: Actor, post: Post) -> None:

@@ -22,6 +22,7 @@ from fediverse.web.forms import SignInRequired
 from fediverse.web.negotiation import NotAcceptable
 from fediverse.web.state import context
 from fediverse.web.templating import templates
+from outbox.errors import ActRefused
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,9 @@ TITLES = {
     404: "Not found",
     405: "Not here",
     406: "Not available in that form",
+    409: "Too late",
     413: "Too large",
+    422: "That did not work",
     429: "Too many requests",
     500: "Something went wrong",
 }
@@ -108,6 +111,15 @@ async def _not_acceptable(request: Request, exc: Exception) -> Response:
     return error_response(406, str(exc))
 
 
+#: a moderation act refused (:class:`outbox.errors.ActRefused`), by its reason
+REFUSAL_STATUS = {"not_moderator": 403, "not_found": 404, "invalid": 422, "closed": 409}
+
+
+async def _act_refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ActRefused)
+    return answer_error(request, REFUSAL_STATUS[exc.reason], str(exc))
+
+
 async def _csrf_refused(request: Request, exc: Exception) -> Response:
     return answer_error(request, 403, str(exc))
 
@@ -132,6 +144,7 @@ EXCEPTION_HANDLERS: dict[int | type[Exception], ExceptionHandler] = {
     NotAcceptable: _not_acceptable,
     asyncpg.CharacterNotInRepertoireError: _unstorable_text,
     asyncpg.UntranslatableCharacterError: _unstorable_text,
+    ActRefused: _act_refused,
     CsrfRefused: _csrf_refused,
     SignInRequired: _sign_in_required,
     Exception: _unexpected,

@@ -17,8 +17,8 @@ from starlette.routing import Route
 from community.actors import Actor, PostingPolicy
 from community.audience import members_only as is_private
 from community.errors import InvalidInput, NameTaken
-from community.governance import moderators_of
-from community.groups import create_group
+from community.governance import GroupRequest, moderators_of
+from community.groups import found_group
 from community.markdown import render_markdown
 from community.names import InvalidName
 from community.pages import may_read_members_only, viewer_standing
@@ -115,8 +115,9 @@ async def new_community_form(request: Request) -> Response:
 
 
 async def new_community(request: Request) -> Response:
-    """Any member may create a community and becomes its first moderator (the ``anyone`` rule
-    of group creation; the governance issue's ``FEDIVERSE_GROUP_CREATION`` may narrow it)."""
+    """A member creates a community by the server's rule (``FEDIVERSE_GROUP_CREATION``, as
+    ``POST /api/v1/groups``): at once, its creator its first moderator; or a request that an
+    administrator answers; or (``admins``) administrators only."""
     seen = await member_visit(request)
     form = await posted_form(request)
     values = {
@@ -131,21 +132,32 @@ async def new_community(request: Request) -> Response:
     assert seen.viewer is not None
     async with ctx.pool.acquire() as conn:
         try:
-            group = await create_group(
+            made = await found_group(
                 conn,
                 ctx.urls,
+                ctx.settings.group_creation,
+                seen.viewer,
                 values["name"].strip(),
-                moderators=[seen.viewer],
-                name=values["title"].strip()[:100],
+                name=values["title"].strip()[:100] or values["name"].strip(),
                 summary=render_markdown(values["summary"]),
                 closed=bool(values["closed"]),
                 posting_policy=cast(PostingPolicy, policy),
             )
         except (InvalidInput, InvalidName, NameTaken) as exc:
             return _new_form(seen, 422, str(exc).capitalize() + ".", **values)
-        if not group.manually_approves_followers:  # its creator is its first member
-            await acting.join(conn, ctx.urls, seen.viewer, group)
-    return RedirectResponse(actor_path(group), status_code=303)
+        if isinstance(made, GroupRequest):
+            return _asked(seen, made)
+        if not made.manually_approves_followers:  # its creator is its first member
+            await acting.join(conn, ctx.urls, seen.viewer, made)
+    return RedirectResponse(actor_path(made), status_code=303)
+
+
+def _asked(seen: Visit, asked: GroupRequest) -> Response:
+    message = (
+        f"Your request to create @{asked.username} waits for an administrator of this server. "
+        "Once approved, you will be its first moderator."
+    )
+    return render(seen, "message.html", 202, title="Request sent", message=message)
 
 
 routes = [

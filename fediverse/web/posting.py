@@ -1,4 +1,5 @@
-"""What a member does to a post from its page: reply (with a preview), vote, delete their own.
+"""What a member does to a post from its page: reply (with a preview), vote, edit and delete
+their own.
 
 Each act goes through :mod:`fediverse.web.acting` (the outbox's member actions) and comes
 back to the page it was done from.
@@ -14,6 +15,9 @@ from community.actors import Actor
 from community.errors import InvalidInput
 from community.markdown import render_markdown
 from community.membership import may_post
+from community.moderation import is_thread_locked
+from community.posts import Post
+from fediverse.api.statuses import source_text
 from fediverse.web import acting
 from fediverse.web.auth import safe_next
 from fediverse.web.forms import member_visit, posted_form, text_field
@@ -64,10 +68,15 @@ async def reply_form(request: Request) -> Response:
 
 
 async def _refusal(request: Request, person: Actor, place: Place) -> str | None:
+    """Why the community would refuse the reply (its own rules: :func:`may_post`, and a
+    locked thread takes replies from its moderators only), or None."""
     if place.group is None or not place.group.local:
         return None
     async with context(request).pool.acquire() as conn:
         reason = await may_post(conn, place.group, person, top_level=False)
+        locked = reason is None and not place.standing.moderator
+        if locked and await is_thread_locked(conn, place.root.uri):
+            reason = "the thread is locked: it takes no more replies"
     return None if reason is None else reason.capitalize() + "."
 
 
@@ -114,6 +123,62 @@ async def vote(request: Request) -> Response:
     return RedirectResponse(_back(request, post_path(place.root)) + anchor, status_code=303)
 
 
+def _edit_form(
+    seen: Visit,
+    post: Post,
+    place: Place,
+    status: int = 200,
+    error: str = "",
+    body: str | None = None,
+    preview: bool = False,
+) -> Response:
+    text = source_text(post) if body is None else body
+    return render(
+        seen,
+        "edit.html",
+        status,
+        place=place,
+        target=place.focus or place.root,
+        error=error,
+        body=text,
+        preview=render_markdown(text) if preview and text.strip() else None,
+        max_body=MAX_POST_LENGTH,
+    )
+
+
+async def _own(request: Request, seen: Visit) -> tuple[Post, Place]:
+    post, place = await acted_on(request, seen)
+    assert seen.viewer is not None
+    if post.author_id != seen.viewer.id:
+        raise InvalidInput("only its author may change a post")
+    return post, place
+
+
+async def edit_form(request: Request) -> Response:
+    seen = await member_visit(request)
+    post, place = await _own(request, seen)
+    return _edit_form(seen, post, place)
+
+
+async def edit(request: Request) -> Response:
+    seen = await member_visit(request)
+    form = await posted_form(request)
+    post, place = await _own(request, seen)
+    body = text_field(form, "body", 2 * MAX_POST_LENGTH)
+    if form.get("action") == "preview" or not body.strip():
+        error = "" if body.strip() else "A post needs some text."
+        return _edit_form(seen, post, place, 200 if body.strip() else 422, error, body, True)
+    ctx = context(request)
+    assert seen.viewer is not None
+    async with ctx.pool.acquire() as conn:
+        try:
+            await acting.edit_own(conn, ctx.urls, seen.viewer, post, body)
+        except InvalidInput as exc:
+            return _edit_form(seen, post, place, 422, str(exc).capitalize() + ".", body)
+    anchor = "#post" if post.id == place.root.id else f"#c{post.id}"
+    return RedirectResponse(post_path(place.root) + anchor, status_code=303)
+
+
 async def delete_form(request: Request) -> Response:
     seen = await member_visit(request)
     post, place = await acted_on(request, seen)
@@ -140,6 +205,8 @@ routes = [
     Route("/posts/{key}/reply", reply_form, methods=["GET"]),
     Route("/posts/{key}/reply", reply, methods=["POST"]),
     Route("/votes", vote, methods=["POST"]),
+    Route("/posts/{key}/edit", edit_form, methods=["GET"]),
+    Route("/posts/{key}/edit", edit, methods=["POST"]),
     Route("/posts/{key}/delete", delete_form, methods=["GET"]),
     Route("/posts/{key}/delete", delete, methods=["POST"]),
 ]

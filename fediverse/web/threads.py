@@ -27,7 +27,7 @@ from community.threads import (
     subtree,
     thread_comments,
 )
-from fediverse.web.comments import render_comments
+from fediverse.web.comments import Viewer, render_comments
 from fediverse.web.links import absolute, post_path
 from fediverse.web.named import post_keyed
 from fediverse.web.state import context
@@ -107,6 +107,9 @@ async def thread_page(request: Request) -> Response:
 def _render(seen: Visit, thread: Thread, status: int = 200, **values: object) -> Response:
     urls = context(seen.request).urls
     shown = thread.focus or thread.post
+    moderates = thread.group is not None and thread.standing.moderates(thread.group)
+    replies = not thread.post.locked or thread.standing.moderator  # the group's rule
+    viewer = Viewer(seen.viewer.id if seen.viewer else 0, moderates, replies)
     return render(
         seen,
         "thread.html",
@@ -116,7 +119,9 @@ def _render(seen: Visit, thread: Thread, status: int = 200, **values: object) ->
         group=thread.group,
         focus=thread.focus,
         comments=thread.comments,
-        comments_html=render_comments(thread.comments, seen.viewer.id if seen.viewer else 0),
+        comments_html=render_comments(thread.comments, viewer),
+        moderates=moderates,
+        replies=replies,
         standing=thread.standing,
         page_url=absolute(urls, post_path(shown)),
         post_url=post_path(thread.post),

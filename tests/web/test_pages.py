@@ -289,3 +289,34 @@ async def test_notifications_and_settings(
         )
         assert wrong.status_code == 403
     assert await conn.fetchval("SELECT name FROM actors WHERE username = 'alice'") == "Alice A."
+
+
+async def test_authors_edit_their_posts(
+    client: httpx.AsyncClient, ctx: AppContext, town: SimpleNamespace, browse, conn
+) -> None:
+    async with browse("bob") as bob:
+        await post_form(bob, "/@garden", "/@garden/join")
+        await step(ctx)
+        path = await start_thread(bob, "Beans", "Runner *beans*.")
+        await step(ctx)
+        assert f'href="{path}/edit"' in (await bob.get(path)).text
+        form = await bob.get(path + "/edit")
+        assert "Runner *beans*." in form.text  # what was typed, Markdown and all
+        preview = await post_form(
+            bob, path + "/edit", path + "/edit", body="Broad **beans**.", action="preview"
+        )
+        assert "<strong>beans</strong>" in preview.text
+        empty = await post_form(bob, path + "/edit", path + "/edit", body=" ", action="post")
+        assert empty.status_code == 422
+        saved = await post_form(
+            bob, path + "/edit", path + "/edit", body="Broad **beans**.", action="post"
+        )
+        assert saved.status_code == 303
+        assert saved.headers["location"] == path + "#post"
+        page = (await bob.get(path)).text
+        assert "<strong>beans</strong>" in page
+        assert "edited" in page
+        assert '<h1 id="post-title">Beans</h1>' in page  # the title stays
+    async with browse("alice") as alice:
+        assert f'href="{path}/edit"' not in (await alice.get(path)).text
+        assert (await alice.get(path + "/edit")).status_code == 400
