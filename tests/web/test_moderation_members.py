@@ -141,6 +141,8 @@ async def test_join_requests_are_approved_and_rejected_by_moderators(
         assert forged.status_code == 403
     assert not await is_member(conn, town.garden, town.bob)
     async with browse("alice") as alice:
+        settings = (await alice.get("/@garden/moderation")).text
+        assert 'href="/@garden/moderation/requests">2 requests to join</a>' in settings
         page = await alice.get("/@garden/moderation/requests")
         assert page.status_code == 200
         assert 'aria-current="page"' in page.text
