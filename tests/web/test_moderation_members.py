@@ -16,6 +16,7 @@ from community.audience import group_visibility
 from community.context import AppContext
 from community.governance import add_moderator
 from community.membership import find_follow, is_member, record_follow
+from tests.api.support import csrf_of
 from tests.inbox.support import remote_actor
 from tests.web.conftest import post_form, step
 
@@ -66,6 +67,20 @@ async def test_visibility_on_the_settings_page_is_an_act_then_a_proposal(
         )
         assert bad.status_code == 422
         assert "visibility must be one of" in bad.text.lower()
+    async with browse("bob") as bob:  # not a moderator: the form is refused, with its token
+        front = await bob.get("/@garden")
+        refused = await bob.post(
+            "/@garden/moderation",
+            data={"csrf": csrf_of(front.text), **SETTINGS, "visibility": "public"},
+        )
+        assert refused.status_code == 403
+        assert "is not a moderator of" in refused.text
+    async with browse("alice") as alice:
+        forged = await alice.post(
+            "/@garden/moderation", data={"csrf": "x", **SETTINGS, "visibility": "public"}
+        )
+        assert forged.status_code == 403
+    assert await garden(conn) == "private"
     await add_moderator(conn, town.garden, town.bob)
     async with browse("alice") as alice:
         proposed = await post_form(
