@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -136,13 +137,8 @@ async def new_community_form(request: Request) -> Response:
     return _new_form(await member_visit(request), posting_policy="members", visibility="public")
 
 
-async def new_community(request: Request) -> Response:
-    """A member creates a community by the server's rule (``FEDIVERSE_GROUP_CREATION``, as
-    ``POST /api/v1/groups``): at once, its creator its first moderator; or a request that an
-    administrator answers; or (``admins``) administrators only. A private one is closed
-    (:func:`community.actors.create_local_actor`, as the API and CLI)."""
-    seen = await member_visit(request)
-    form = await posted_form(request)
+def _new_values(form: FormData) -> dict[str, str]:
+    """The new community form's fields, as the form shows them again."""
     values = {
         name: text_field(form, name, MAX_SUMMARY)
         for name in ("name", "title", "summary", "posting_policy", "visibility")
@@ -150,6 +146,16 @@ async def new_community(request: Request) -> Response:
     values["closed"] = "on" if form.get("closed") else ""
     # as POST /api/v1/groups: without a choice, a closed community is private
     values["visibility"] = values["visibility"] or ("private" if values["closed"] else "public")
+    return values
+
+
+async def new_community(request: Request) -> Response:
+    """A member creates a community by the server's rule (``FEDIVERSE_GROUP_CREATION``, as
+    ``POST /api/v1/groups``): at once, its creator its first moderator; or a request that an
+    administrator answers; or (``admins``) administrators only. A private one is closed
+    (:func:`community.actors.create_local_actor`, as the API and CLI)."""
+    seen = await member_visit(request)
+    values = _new_values(await posted_form(request))
     policy = values["posting_policy"]
     if policy not in POSTING_POLICIES:
         return _new_form(seen, 422, "Choose who may post.", **values)
