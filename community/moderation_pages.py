@@ -35,6 +35,8 @@ class Waiting(Row):
     reports: int = 0
     bans: int = 0
     moderators: int = 0
+    #: requests to join waiting for a moderator's answer
+    requests: int = 0
 
 
 async def waiting_for(conn: Conn, group: Actor) -> Waiting:

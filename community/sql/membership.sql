@@ -23,7 +23,8 @@ SELECT * FROM follows WHERE follower_id = $1 AND followee_id = $2
 SELECT * FROM follows WHERE activity_uri = $1
 
 -- name: pending_follows
-SELECT f.id, f.activity_uri, f.created_at, a.uri, a.username, a.domain, a.name
+SELECT f.id, f.activity_uri, f.created_at, a.id AS actor_id, a.uri, a.username, a.domain,
+       a.name, a.local
 FROM follows f JOIN actors a ON a.id = f.follower_id
 WHERE f.followee_id = $1 AND f.state = 'pending'
 ORDER BY f.id

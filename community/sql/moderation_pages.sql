@@ -8,7 +8,9 @@ SELECT (SELECT count(*) FROM governance_proposals g
        (SELECT count(*) FROM reports r WHERE r.group_id = $1 AND r.state = 'open') AS reports,
        (SELECT count(*) FROM group_bans b
         WHERE b.group_id = $1 AND (b.expires_at IS NULL OR b.expires_at > now())) AS bans,
-       (SELECT count(*) FROM group_moderators m WHERE m.group_id = $1) AS moderators
+       (SELECT count(*) FROM group_moderators m WHERE m.group_id = $1) AS moderators,
+       (SELECT count(*) FROM follows f WHERE f.followee_id = $1 AND f.state = 'pending')
+         AS requests
 
 -- name: modlog_lines
 -- Group $1's log, newest first, before entry $2, of kinds $3 (all when NULL), $4 entries;

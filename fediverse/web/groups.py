@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import cast
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from community.actors import Actor, PostingPolicy
+from community.actors import Actor, CommunityVisibility, PostingPolicy
 from community.audience import members_only as is_private
 from community.errors import InvalidInput, NameTaken
 from community.governance import GroupRequest, moderators_of
@@ -35,6 +36,22 @@ POSTING_POLICIES: dict[str, str] = {
     "members": "Members may start threads and reply",
     "anyone": "Anyone may start threads and reply, members or not",
     "moderators": "Only moderators start threads; members reply",
+}
+#: a community's visibility (docs/private-communities.md): value → (label, what it means)
+VISIBILITY: dict[str, tuple[str, str]] = {
+    "public": (
+        "Public",
+        "anyone reads it; it is listed on the front page, the directory and search",
+    ),
+    "unlisted": (
+        "Unlisted",
+        "anyone reads it, but it is left out of lists and search: found by its exact handle",
+    ),
+    "private": (
+        "Private",
+        "members only: moderators approve who joins, and its posts go only to servers with a "
+        "member that keep them to the members (never listed anywhere)",
+    ),
 }
 MAX_SUMMARY = 5000
 
@@ -106,28 +123,44 @@ async def leave(request: Request) -> Response:
 
 def _new_form(seen: Visit, status: int = 200, error: str = "", **values: str) -> Response:
     return render(
-        seen, "new_community.html", status, error=error, policies=POSTING_POLICIES, form=values
+        seen,
+        "new_community.html",
+        status,
+        error=error,
+        policies=POSTING_POLICIES,
+        visibilities=VISIBILITY,
+        form=values,
     )
 
 
 async def new_community_form(request: Request) -> Response:
-    return _new_form(await member_visit(request), posting_policy="members")
+    return _new_form(await member_visit(request), posting_policy="members", visibility="public")
+
+
+def _new_values(form: FormData) -> dict[str, str]:
+    """The new community form's fields, as the form shows them again."""
+    values = {
+        name: text_field(form, name, MAX_SUMMARY)
+        for name in ("name", "title", "summary", "posting_policy", "visibility")
+    }
+    values["closed"] = "on" if form.get("closed") else ""
+    # as POST /api/v1/groups: without a choice, a closed community is private
+    values["visibility"] = values["visibility"] or ("private" if values["closed"] else "public")
+    return values
 
 
 async def new_community(request: Request) -> Response:
     """A member creates a community by the server's rule (``FEDIVERSE_GROUP_CREATION``, as
     ``POST /api/v1/groups``): at once, its creator its first moderator; or a request that an
-    administrator answers; or (``admins``) administrators only."""
+    administrator answers; or (``admins``) administrators only. A private one is closed
+    (:func:`community.actors.create_local_actor`, as the API and CLI)."""
     seen = await member_visit(request)
-    form = await posted_form(request)
-    values = {
-        name: text_field(form, name, MAX_SUMMARY)
-        for name in ("name", "title", "summary", "posting_policy")
-    }
-    values["closed"] = "on" if form.get("closed") else ""
+    values = _new_values(await posted_form(request))
     policy = values["posting_policy"]
     if policy not in POSTING_POLICIES:
         return _new_form(seen, 422, "Choose who may post.", **values)
+    if values["visibility"] not in VISIBILITY:
+        return _new_form(seen, 422, "Choose who may read it.", **values)
     ctx = context(request)
     assert seen.viewer is not None
     async with ctx.pool.acquire() as conn:
@@ -142,6 +175,7 @@ async def new_community(request: Request) -> Response:
                 summary=render_markdown(values["summary"]),
                 closed=bool(values["closed"]),
                 posting_policy=cast(PostingPolicy, policy),
+                visibility=cast(CommunityVisibility, values["visibility"]),
             )
         except (InvalidInput, InvalidName, NameTaken) as exc:
             return _new_form(seen, 422, str(exc).capitalize() + ".", **values)

@@ -2,7 +2,8 @@
 up, creates a community and starts a thread; a second person joins, replies and edits the
 reply; the moderator removes the reply with a reason and finds it on the public moderation
 log; the moderator turns pre-moderation on, and approves the next thread from the queue. Then
-every moderators' page is looked at.
+every moderators' page is looked at. And a private community: its moderator makes it private
+from its settings page, approves someone's request to join, and looks at its members' servers.
 
 Every page looked at is screenshot and checked with axe-core (tests/web/browser.py).
 """
@@ -11,12 +12,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from community.actors import find_local_actor
+from community.membership import record_follow
+from community.storage.database import connect
 from tests.conftest import _create_database, _drop_database, database_url_for
 from tests.e2e.support import Instance, start_instance
+from tests.inbox.support import remote_actor
 from tests.web.browser import CHROMIUM, Looker, require
 from tests.web.test_browser import browser, looker, person, reload_until, sign_up
 
@@ -193,3 +199,83 @@ def look_at_the_other_pages(page: Page, base: str, looker: Looker) -> None:
     page.goto(desk + "/bans")
     looker.look(page, "bans (phone)")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "scrolls sideways"
+
+
+def test_a_moderator_makes_a_community_private_and_approves_a_request_to_join(
+    server: Instance, person, looker: Looker
+) -> None:
+    base = server.base_url
+    carol = person()
+    sign_up(carol, base, "carol")
+    carol.get_by_role("link", name="New community").click()
+    carol.get_by_label("Name (letters").fill("circle")
+    carol.get_by_label("Title").fill("Quiet circle")
+    expect(carol.get_by_label("Public", exact=True)).to_be_checked()
+    looker.look(carol, "new community")
+    carol.get_by_role("button", name="Create").click()
+    expect(carol.get_by_role("heading", name="Quiet circle", level=1)).to_be_visible()
+    carol.get_by_role("link", name="Moderate this community").click()
+    carol.get_by_label("Private", exact=True).check()
+    carol.get_by_label("Reason").fill("We share what we would not post publicly")
+    looker.look(carol, "moderators' settings (private)")
+    carol.get_by_role("button", name="Save").click()
+    expect(carol.get_by_role("status")).to_have_text("Saved.")
+    expect(carol.get_by_label("Private", exact=True)).to_be_checked()
+    expect(carol.get_by_label("Closed: moderators approve who joins")).to_be_checked()
+
+    dave = person()
+    sign_up(dave, base, "dave")
+    dave.goto(base + "/@circle")
+    expect(dave.locator("#private-notice")).to_be_visible()
+    dave.get_by_role("button", name="Ask to join").click()
+    reload_until(dave, "Your request to join waits for the moderators.")
+
+    desk = base + "/@circle/moderation"
+    carol.goto(desk)
+    carol.get_by_role("link", name="Join requests").click()
+    reload_until(carol, "@dave")
+    looker.look(carol, "join requests")
+    carol.get_by_role("button", name="Approve").click()
+    expect(carol.get_by_role("status")).to_have_text(
+        "Approved: they are a member now, and their server is told."
+    )
+    expect(carol.get_by_text("No one is waiting to join.")).to_be_visible()
+    dave.reload()
+    reload_until(dave, "Leave")
+    with ThreadPoolExecutor(1) as aside:  # Playwright's own event loop runs in this thread
+        aside.submit(asyncio.run, members_elsewhere(server.database_url, "circle")).result()
+    carol.get_by_role("link", name="Servers").click()
+    expect(carol.get_by_role("heading", name="Members' servers", level=1)).to_be_visible()
+    expect(carol.get_by_text("This community is private")).to_be_visible()
+    expect(carol.get_by_role("row", name="toot.example")).to_contain_text(
+        "Receives nothing private"
+    )
+    looker.look(carol, "members' servers")
+    carol.emulate_media(color_scheme="dark")
+    carol.goto(desk + "/requests")
+    looker.look(carol, "join requests (dark)")
+    carol.emulate_media(color_scheme="light")
+    carol.set_viewport_size({"width": 390, "height": 844})  # a phone
+    carol.goto(desk + "/servers")
+    looker.look(carol, "members' servers (phone)")
+    assert carol.evaluate("document.documentElement.scrollWidth") <= 390, "scrolls sideways"
+    carol.goto(base + "/@circle/modlog")
+    expect(carol.locator("ol.log")).to_contain_text("made the community private")
+    looker.assert_clean()
+
+
+async def members_elsewhere(database_url: str, group_name: str) -> None:
+    """Members on two other servers, known by their NodeInfo: a Lemmy 1.0 (which receives a
+    private community's posts) and a Mastodon (which does not)."""
+    async with connect(database_url) as conn:
+        group = await find_local_actor(conn, group_name)
+        assert group is not None
+        for uri, software in (
+            ("https://lemmy.example/u/rita", "lemmy"),
+            ("https://toot.example/users/felix", "mastodon"),
+        ):
+            member = (await remote_actor(conn, uri, software=software)).actor
+            await record_follow(conn, member, group, None, accepted=True)
+        await conn.execute(
+            "UPDATE instances SET software_version = '1.0.2' WHERE domain = 'lemmy.example'"
+        )

@@ -103,7 +103,7 @@ async def test_a_moderator_removes_restores_locks_and_pins_from_the_thread_page(
 async def test_moderators_pages_are_for_moderators(
     client: httpx.AsyncClient, town: SimpleNamespace, browse, conn
 ) -> None:
-    pages = ["", "/team", "/proposals", "/queue", "/reports", "/bans"]
+    pages = ["", "/team", "/requests", "/servers", "/proposals", "/queue", "/reports", "/bans"]
     async with browse() as anyone:
         first = await anyone.get("/@garden/moderation")
         assert first.status_code == 303

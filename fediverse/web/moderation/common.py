@@ -38,6 +38,8 @@ from outbox.moderation import Moderator, acting_in, check_moderates
 SECTIONS = (
     ("", "Settings"),
     ("/team", "Team"),
+    ("/requests", "Join requests"),
+    ("/servers", "Servers"),
     ("/proposals", "Proposals"),
     ("/queue", "Queue"),
     ("/reports", "Reports"),

@@ -1,6 +1,7 @@
 """A community's settings page for its moderators (``/@NAME/moderation``): title, about and
-rules, who may join, who may post, pre-moderation, the consent acts need; and what waits for
-the moderators elsewhere (proposals, the queue, reports).
+rules, who may read it (public, unlisted, private), who may join, who may post,
+pre-moderation, the consent acts need; and what waits for the moderators elsewhere
+(proposals, join requests, the queue, reports).
 
 Saving submits one act per setting that changed (:func:`outbox.moderation.set_group`, as
 ``fediverse group set`` and ``PATCH /api/v1/groups/NAME``): the profile applies at once, the
@@ -17,12 +18,13 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from community.actors import Actor
+from community.audience import group_visibility
 from community.governance import GroupSettings, group_settings
 from community.html import html_to_text
 from community.markdown import render_markdown
 from community.moderation_pages import waiting_for
 from fediverse.web.forms import posted_form, text_field
-from fediverse.web.groups import POSTING_POLICIES
+from fediverse.web.groups import POSTING_POLICIES, VISIBILITY
 from fediverse.web.moderation.common import Desk, desk, show
 from fediverse.web.moderation.words import PREMODERATION, QUORUM
 from fediverse.web.state import context
@@ -44,6 +46,7 @@ def _current(group: Actor, rules: GroupSettings) -> dict[str, str]:
         "closed": "on" if group.manually_approves_followers else "",
         "premoderation": rules.premoderation,
         "quorum": rules.quorum,
+        "visibility": group_visibility(group),
     }
 
 
@@ -62,6 +65,7 @@ async def _show(place: Desk, status: int = 200, error: str = "", **form: str) ->
         policies=POSTING_POLICIES,
         premoderation=PREMODERATION,
         quorum=QUORUM,
+        visibilities=VISIBILITY,
     )
 
 
@@ -85,6 +89,7 @@ def changes(form: FormData, now: dict[str, str]) -> GroupChanges:
         premoderation=changed("premoderation", 20),
         closed=bool(closed) if closed != now["closed"] else None,
         quorum=changed("quorum", 20),
+        visibility=changed("visibility", 20) if "visibility" in form else None,
     )
 
 

@@ -63,6 +63,8 @@ PHRASES: dict[str, tuple[str, str]] = {
 #: are told in the address, so nobody can make a page say anything else)
 DONE: dict[str, str] = {
     "settings": "Saved.",
+    "approve_member": "Approved: they are a member now, and their server is told.",
+    "reject_member": "Rejected: their server is told.",
     "add_moderator": "The team changed.",
     "remove_moderator": "The team changed.",
     "delete_group": "The community is deleted.",
