@@ -92,7 +92,8 @@ class NamedActor(Row):
 @dataclass(frozen=True)
 class NamedPost(Row):
     """A post a log item names: where its page is, whether it is still shown, whether a
-    thread (a comment's title is its first line, so the log does not show it)."""
+    thread (a comment's title is its first line, so the log does not show it), whether anyone
+    may read it (a private community's thread titles are its members' alone)."""
 
     id: int
     uri: str
@@ -100,6 +101,7 @@ class NamedPost(Row):
     title: str
     deleted_at: datetime | None
     thread: bool = True
+    readable: bool = True
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,12 @@
 proposal and vote; public, newest first, keyset-paged; append-only.
 
 Its items are the acts themselves (``type``, ``actor`` — the moderator, or the instance actor for
-an admin's act —, ``object``, ``summary`` for the reason, ``published``). Removed content is
-named by id and title, never republished. The database refuses to edit or delete an entry (a
-trigger on ``modlog``, migration 0010).
+an admin's act —, ``object``, ``summary`` for the reason, ``published``). A post is named by its
+id and type alone (a removed one as a ``Tombstone`` with ``formerType``): never its title, its
+content or its content warning, since a comment's title is its first line and a private
+community's posts are its members' alone (:func:`scrubbed`, applied when an item is written and
+again when it is served, so entries written before that rule are served without them too). The
+database refuses to edit or delete an entry (a trigger on ``modlog``, migration 0010).
 """
 
 from __future__ import annotations
@@ -43,6 +46,35 @@ MODLOG_CONTEXT: list[Any] = [
 ]
 
 
+#: The types of the log's activities, and of the actors they name (kept, their content dropped).
+KEPT_TYPES = frozenset(
+    {
+        *("Accept", "Add", "Announce", "Block", "Create", "Delete", "Flag", "Follow", "Lock"),
+        *("Move", "Offer", "Reject", "Remove", "Resolve", "Undo", "Update"),
+        *("Application", "Group", "Organization", "Person", "Service"),
+    }
+)
+#: What a post is named by on the log (anything else it says is content).
+POST_NAMING = ("id", "type", "formerType")
+#: Properties of a kept object that would republish content.
+CONTENT_FIELDS = frozenset({"content", "contentMap", "source", "attachment", "preview"})
+
+
+def scrubbed(value: Any) -> Any:
+    """``value`` (a log item, or part of one) with every post it embeds named by id and type
+    only: an activity or an actor is kept without content; any other object (a post, a
+    tombstone, something unknown) keeps ``id``, ``type`` and ``formerType``."""
+    if isinstance(value, list):
+        return [scrubbed(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    kinds = value.get("type")
+    kinds = set(kinds) if isinstance(kinds, list) else {kinds}
+    if kinds & KEPT_TYPES:
+        return {k: scrubbed(v) for k, v in value.items() if k not in CONTENT_FIELDS}
+    return {k: value[k] for k in POST_NAMING if k in value}
+
+
 @dataclass(frozen=True)
 class Entry:
     """One act, proposal or vote, as it goes on the log."""
@@ -58,7 +90,7 @@ class Entry:
 
 async def append(conn: Conn, entry: Entry) -> int | None:
     """Write ``entry`` (the same activity twice is one entry); its row id."""
-    item = {k: v for k, v in entry.activity.items() if k != "@context"}
+    item = scrubbed({k: v for k, v in entry.activity.items() if k != "@context"})
     values = (
         entry.group.id,
         entry.kind,
@@ -84,6 +116,8 @@ async def render_modlog(conn: Conn, group: Actor, page: col.PageRequest | None) 
         doc = await col.render_collection(conn, "modlog", group.id, uri)
     else:
         doc = await col.render_page(conn, "modlog", group.id, uri, page)
+    if "orderedItems" in doc:
+        doc["orderedItems"] = scrubbed(doc["orderedItems"])
     doc["@context"] = MODLOG_CONTEXT
     return doc
 
@@ -137,4 +171,4 @@ async def find_item_group(conn: Conn, activity_uri: str) -> int | None:
 async def find_item(conn: Conn, activity_uri: str) -> dict[str, Any] | None:
     """A log item by its id (served at it, like the activities we send)."""
     item: dict[str, Any] | None = await conn.fetchval(Q["get_modlog_item"], activity_uri)
-    return item
+    return None if item is None else scrubbed(item)

@@ -120,6 +120,17 @@ async def find_post(conn: Conn, uri: str) -> Post | None:
     return await fetch_row(conn, Post, Q["get_post_by_uri"], uri)
 
 
+async def lock_post(conn: Conn, post: Post) -> Post | None:
+    """``post`` as it is now, its row locked until the transaction ends."""
+    return await fetch_row(conn, Post, Q["lock_post"], post.id)
+
+
+async def waiting_replies(conn: Conn, post: Post) -> list[Post]:
+    """Our own replies to ``post`` stored before its group took it in, their ``Create`` handled
+    (they wait for it), oldest first."""
+    return [Post.from_record(r) for r in await conn.fetch(Q["waiting_replies"], post.uri)]
+
+
 async def find_post_by_id(conn: Conn, post_id: int) -> Post | None:
     return await fetch_row(conn, Post, Q["get_post_by_id"], post_id)
 

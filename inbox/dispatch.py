@@ -41,6 +41,7 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
+from community.activities import find_activity
 from community.context import AppContext
 from community.posts import already_announced
 from inbox.bridging import across_bridges
@@ -150,6 +151,10 @@ async def reshare(ctx: AppContext, rx: Received, tx: Transaction, share: Reshare
         await announce_boost(conn, ctx.urls, group, share.boost)
     if share.unboost is not None:
         await undo_boost(conn, ctx.urls, group, share.unboost)
+    for uri in share.joined:  # our replies that waited for this thread, as we sent them
+        joined = await find_activity(conn, uri)
+        if joined is not None and not await already_announced(conn, group, uri):
+            await announce_wrapped(conn, ctx.urls, group, joined.body, uri)
     return share.note
 
 

@@ -130,7 +130,9 @@ class Reshare:
     """Done in ``group``: it announces the received activity, and ``boost`` or ``unboost``.
 
     A bridged post (docs/bridges.md) names the community it came from (``origin``); a reply
-    made in a bridged thread is announced to its source community too (``also_to``).
+    made in a bridged thread is announced to its source community too (``also_to``). A thread
+    announces the ``Create`` activities of our replies that waited for it (``joined``: their
+    ids; :func:`inbox.handlers.create.take_in_waiting`).
     """
 
     group: Actor
@@ -139,6 +141,7 @@ class Reshare:
     unboost: str | None = None
     origin: str | None = None
     also_to: tuple[Actor, ...] = ()
+    joined: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from community.actors import Actor, find_actor_by_id
+from community.actors import Actor, find_actor_by_id, find_actor_by_uri
 from community.audience import compose, withdrawal
 from community.errors import InvalidInput
 from community.media import attach
@@ -137,9 +137,33 @@ async def _thread_of(
     if in_reply_to and parent is None:
         raise InvalidInput(f"no post {in_reply_to} here to reply to")
     parent_author = await find_actor_by_id(conn, parent.author_id) if parent else None
-    if group is None and parent is not None and parent.group_id is not None:
-        group = await find_actor_by_id(conn, parent.group_id)
+    if group is None and parent is not None:
+        group = await _group_of_thread(conn, parent)
     return parent, parent_author, group
+
+
+async def _group_of_thread(conn: Conn, parent: Post) -> Actor | None:
+    """The group ``parent`` is in, or, while the group has not taken it in yet (its ``Create``
+    waits in the group's inbox), the group it was addressed to: the reply goes to that group,
+    which takes it once the thread is in (:mod:`inbox.handlers.create`)."""
+    if parent.group_id is not None:
+        return await find_actor_by_id(conn, parent.group_id)
+    for uri in addressed_to(parent.raw):
+        actor = await find_actor_by_uri(conn, uri)
+        if actor is not None and actor.is_group and actor.local:
+            return actor
+    return None
+
+
+def addressed_to(raw: dict[str, Any]) -> list[str]:
+    """The ids a stored post is addressed to (``audience``, ``to``, ``cc``), in that order."""
+    found: list[str] = []
+    for key in ("audience", "to", "cc"):
+        value = raw.get(key)
+        for one in value if isinstance(value, list) else [value]:
+            if isinstance(one, str) and one not in found:
+                found.append(one)
+    return found
 
 
 async def delete(conn: Conn, urls: Urls, author: Actor, post: Post) -> None:

@@ -32,6 +32,8 @@ SELECT uri, username, domain, name, local FROM actors WHERE uri = ANY($1)
 
 -- name: logged_posts
 -- The posts log items name, by id: where their pages are, whether they are still shown, whether
--- threads (a comment's title is its first line: never shown on the log).
-SELECT id, uri, local, title, deleted_at, in_reply_to_uri IS NULL AS thread
+-- threads (a comment's title is its first line: never shown on the log), whether anyone may
+-- read them (a members-only thread's title is shown to no one on the public log).
+SELECT id, uri, local, title, deleted_at, in_reply_to_uri IS NULL AS thread,
+       visibility IN ('public', 'unlisted') AS readable
 FROM posts WHERE uri = ANY($1)

@@ -127,3 +127,16 @@ SELECT * FROM posts WHERE id = ANY($1)
 
 -- name: get_post_by_uri_or_url
 SELECT * FROM posts WHERE (uri = $1 OR url = $1) AND deleted_at IS NULL LIMIT 1
+
+-- name: lock_post
+-- Post $1, its row locked until the transaction ends (a reply waiting for its thread and the
+-- thread joining its group take turns: inbox/handlers/create.py).
+SELECT * FROM posts WHERE id = $1 FOR UPDATE
+
+-- name: waiting_replies
+-- Our own replies to post $1 that the group has not taken in yet, whose Create was handled
+-- (they wait for their thread: inbox/handlers/create.py), oldest first.
+SELECT * FROM posts
+WHERE in_reply_to_uri = $1 AND group_id IS NULL AND local AND deleted_at IS NULL
+  AND create_uri IS NOT NULL
+ORDER BY id

@@ -11,10 +11,14 @@ FROM actors v JOIN posts p ON p.id = $1
 WHERE v.id = ANY($3::bigint[])
   AND (p.visibility <> 'direct' OR p.author_id = v.id
        OR p.raw -> 'to' ? v.uri OR p.raw -> 'cc' ? v.uri)
-  -- members-only posts (community/audience.py): to the group's members, as home_entries
+  -- members-only posts (community/audience.py): to the group's members not banned, as
+  -- home_entries
   AND (p.visibility <> 'members' OR p.author_id = v.id
-       OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = v.id
-                  AND f.followee_id = p.group_id AND f.state = 'accepted'))
+       OR (EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = v.id
+                   AND f.followee_id = p.group_id AND f.state = 'accepted')
+           AND NOT EXISTS (SELECT 1 FROM group_bans b WHERE b.group_id = p.group_id
+                           AND b.actor_id = v.id
+                           AND (b.expires_at IS NULL OR b.expires_at > now()))))
   AND CASE WHEN $2::bigint IS NULL THEN
           p.author_id = v.id
           OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = v.id
@@ -35,10 +39,14 @@ FROM actors v JOIN posts p ON p.id = $1
 WHERE v.id = ANY($2::bigint[])
   AND (p.visibility <> 'direct' OR p.author_id = v.id
        OR p.raw -> 'to' ? v.uri OR p.raw -> 'cc' ? v.uri)
-  -- members-only posts (community/audience.py): to the group's members, as home_entries
+  -- members-only posts (community/audience.py): to the group's members not banned, as
+  -- home_entries
   AND (p.visibility <> 'members' OR p.author_id = v.id
-       OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = v.id
-                  AND f.followee_id = p.group_id AND f.state = 'accepted'))
+       OR (EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = v.id
+                   AND f.followee_id = p.group_id AND f.state = 'accepted')
+           AND NOT EXISTS (SELECT 1 FROM group_bans b WHERE b.group_id = p.group_id
+                           AND b.actor_id = v.id
+                           AND (b.expires_at IS NULL OR b.expires_at > now()))))
   AND (p.author_id = v.id
        OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = v.id
                   AND f.state = 'accepted'

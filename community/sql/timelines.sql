@@ -8,8 +8,13 @@
 -- followed; none by an account the viewer hides (blocks either way, mutes, blocked servers).
 -- Each branch is cut at the page's size before the union.
 -- $1 viewer id, $2 viewer uri, $3 after, $4 before, $5 limit, $6 oldest first
+-- A group that banned the viewer is not followed, whatever became of the follow (as
+-- actor_entries).
 WITH followed AS (
-    SELECT followee_id AS id FROM follows WHERE follower_id = $1 AND state = 'accepted'
+    SELECT f.followee_id AS id FROM follows f
+    WHERE f.follower_id = $1 AND f.state = 'accepted'
+      AND NOT EXISTS (SELECT 1 FROM group_bans b WHERE b.group_id = f.followee_id
+                      AND b.actor_id = $1 AND (b.expires_at IS NULL OR b.expires_at > now()))
 ), entries AS (
     (SELECT p.id AS entry_id, p.id AS post_id, NULL::bigint AS sharer_id
      FROM posts p
@@ -78,19 +83,27 @@ LIMIT $4
 -- What an account shows: its own posts, and what it shared (a group: its threads, less those
 -- by accounts the viewer hides). Nothing to a viewer the account blocks.
 -- $1 account id, $2 viewer id (0: nobody), $3 viewer follows it, $4 after, $5 before,
--- $6 limit, $7 oldest first, $8 exclude replies, $9 shares of threads only
+-- $6 limit, $7 oldest first, $8 exclude replies, $9 shares of threads only.
+-- A follower the group banned is no member: a ban ends their access to its members-only posts
+-- whatever became of their follow (Lemmy keeps a banned member's follow on purpose, to hear a
+-- later unban: LemmyNet/lemmy, crates/apub/activities/src/block/block_user.rs).
+WITH member AS (
+    SELECT $3 AND NOT EXISTS (SELECT 1 FROM group_bans b WHERE b.group_id = $1
+                              AND b.actor_id = $2
+                              AND (b.expires_at IS NULL OR b.expires_at > now())) AS yes
+)
 SELECT * FROM (
     SELECT p.id AS entry_id, p.id AS post_id, NULL::bigint AS sharer_id
     FROM posts p
     WHERE p.author_id = $1 AND p.deleted_at IS NULL AND p.id > $4 AND p.id < $5
       AND (p.visibility IN ('public', 'unlisted') OR p.author_id = $2
-           OR (p.visibility = 'followers' AND $3))
+           OR (p.visibility = 'followers' AND (SELECT yes FROM member)))
       AND (NOT $8 OR p.in_reply_to_uri IS NULL)
     UNION ALL
     SELECT s.id, s.post_id, s.group_id
     FROM group_shares s JOIN posts p ON p.id = s.post_id
     WHERE s.group_id = $1 AND p.deleted_at IS NULL AND s.id > $4 AND s.id < $5
-      AND (p.visibility IN ('public', 'unlisted') OR $3)
+      AND (p.visibility IN ('public', 'unlisted') OR (SELECT yes FROM member))
       AND (NOT ($8 OR $9) OR p.in_reply_to_uri IS NULL)
       AND NOT hides($2, p.author_id)
 ) e

@@ -1,4 +1,5 @@
-"""``Accept`` and ``Reject`` of a Follow one of our actors sent.
+"""``Accept`` and ``Reject`` of a Follow one of our actors sent (an answer to anything else,
+such as a group's ``Reject`` of a post, answers no follow).
 
 Only the actor that was followed may answer (DESIGN.md §5): the answer's actor must be the
 Follow's object.
@@ -24,6 +25,9 @@ from inbox.relaying import answer
 
 
 async def _follow_answered(conn: Conn, rx: Received) -> Follow:
+    if isinstance(rx.object, Activity) and "Follow" not in rx.object.type_names():
+        # a group's Reject of a post (its Create) answers no follow: the member stays one
+        raise Refused(f"an answer to a {rx.object.type}, not to a follow")
     follow = await find_follow_by_activity(conn, id_of(rx.object) or "")
     if follow is None and isinstance(rx.object, Activity):
         follower = await find_actor_by_uri(conn, rx.object.actor_uri or "")

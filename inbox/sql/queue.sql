@@ -77,3 +77,13 @@ FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::te
                   key_id)
 ON CONFLICT (activity_uri) DO NOTHING
 RETURNING activity_uri
+
+-- name: create_waits
+-- Whether a Create of the post $1 waits in the queue, not handled yet (other than the item of
+-- activity $2, in hand): a reply to it waits for it (inbox/handlers/create.py).
+SELECT EXISTS (
+    SELECT 1 FROM inbox_items
+    WHERE state IN ('received', 'processing') AND activity_type = 'Create'
+      AND activity_uri <> $2
+      AND (body::jsonb -> 'object' ->> 'id' = $1 OR body::jsonb ->> 'object' = $1)
+)

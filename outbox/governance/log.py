@@ -1,8 +1,9 @@
 """Writing acts, proposals and votes on the group's log (:mod:`community.modlog`).
 
 An item is the act's activity as sent or received, with what it acts on *named*: a post by its
-id, type and title (a removed one as a ``Tombstone`` with ``formerType``), never its content,
-so the log never republishes what a moderator removed.
+id and type (a removed one as a ``Tombstone`` with ``formerType``), never its title (a
+comment's is its first line), content or content warning, so the log never republishes what a
+moderator removed, nor a private community's posts (:func:`community.modlog.scrubbed`).
 """
 
 from __future__ import annotations
@@ -11,13 +12,10 @@ from typing import Any
 
 from community.actors import Actor
 from community.governance import Proposal
-from community.modlog import Entry, append
+from community.modlog import Entry, append, scrubbed
 from community.posts import find_post
 from community.storage.database import Conn
 from outbox.governance.model import Act
-
-#: Properties of an embedded object that would republish content.
-CONTENT_FIELDS = frozenset({"content", "contentMap", "source", "attachment", "preview"})
 
 
 async def named(conn: Conn, value: Any, *, removed: bool) -> Any:
@@ -26,15 +24,10 @@ async def named(conn: Conn, value: Any, *, removed: bool) -> Any:
     post = await find_post(conn, uri) if isinstance(uri, str) else None
     if post is not None:
         if removed:
-            return {
-                "id": post.uri,
-                "type": "Tombstone",
-                "formerType": post.type,
-                "name": post.title,
-            }
-        return {"id": post.uri, "type": post.type, "name": post.title}
+            return {"id": post.uri, "type": "Tombstone", "formerType": post.type}
+        return {"id": post.uri, "type": post.type}
     if isinstance(value, dict):
-        return await log_item(conn, {k: v for k, v in value.items() if k not in CONTENT_FIELDS})
+        return await log_item(conn, scrubbed(value))
     return value
 
 

@@ -166,3 +166,33 @@ async def test_a_banned_member_and_their_server_are_outside(
     await record_ban(conn, club, world.rita.actor, "rude", None, f"{club.uri}/bans/1")
     for banned in (world.rita, world.members_server):
         assert (await client.get(path, headers=signed_get(path, banned))).status_code == 404
+
+
+async def test_a_ban_ends_a_members_reading_even_with_their_follow_kept(
+    client: httpx.AsyncClient, ctx: AppContext, conn: asyncpg.Connection, world: SimpleNamespace
+) -> None:
+    """A banned member may keep an accepted follow (Lemmy keeps it on purpose, to hear the
+    unban): the timelines' queries ask the ban, not only the follow."""
+    club = await find_local_actor(conn, "club")
+    bob = await find_local_actor(conn, "bob")
+    assert club is not None
+    assert bob is not None
+    await accepted(conn, bob.id, club.id)
+    await a_private_thread(client, ctx, world)
+    path = f"/api/v1/timelines/group/{club.id}"
+
+    def shows(statuses: list[dict]) -> bool:
+        return any("just us" in (s["reblog"] or s)["content"] for s in statuses)
+
+    assert shows((await client.get(path, headers=world.bob)).json())
+    assert shows((await client.get("/api/v1/timelines/home", headers=world.bob)).json())
+    await record_ban(conn, club, bob, "rude", None, f"{club.uri}/bans/2")
+    assert (
+        await conn.fetchval(
+            "SELECT state FROM follows WHERE follower_id = $1 AND followee_id = $2", bob.id, club.id
+        )
+        == "accepted"
+    ), "the follow is kept"
+    assert not shows((await client.get(path, headers=world.bob)).json())
+    assert not shows((await client.get("/api/v1/timelines/home", headers=world.bob)).json())
+    assert shows((await client.get(path, headers=world.alice)).json())

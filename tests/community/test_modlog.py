@@ -5,8 +5,10 @@ import httpx
 import pytest
 
 from community.accounts import create_user
+from community.actors import find_local_actor
 from community.collections import PAGE_SIZE
 from community.groups import create_group
+from community.posts import admit_to_group
 from community.render import FEDIVERSE_NS
 from community.urls import Urls
 from outbox.governance import Act, submit
@@ -61,3 +63,76 @@ async def test_anyone_may_read_it(client: httpx.AsyncClient, group):
     response = await client.get("/groups/garden/modlog?page=true&max_id=notanumber", headers=AS2)
     assert response.status_code == 400
     assert (await client.get("/groups/nowhere/modlog", headers=AS2)).status_code == 404
+
+
+async def test_removed_posts_are_named_by_id_and_type_only(client: httpx.AsyncClient, conn, group):
+    """A comment's title is its first line: the log, as AS2 and as a page, never says it."""
+    urls = Urls(BASE)
+    ada = await find_local_actor(conn, "ada")
+    bob = await create_user(conn, urls, "bob")
+    thread = await admit_to_group(
+        conn, note(bob, "1", name="A thread title", content="<p>opening</p>"), bob, group
+    )
+    comment = await admit_to_group(
+        conn,
+        note(bob, "2", content="<p>secret first line</p><p>more</p>", inReplyTo=thread.uri),
+        bob,
+        group,
+    )
+    assert "secret" in comment.title, "the title the log must not show"
+    await submit(conn, urls, Act(group, "remove_post", ada, {"post": comment.uri}, "rude"))
+    await submit(conn, urls, Act(group, "lock", ada, {"post": thread.uri}))
+    # an entry written before the rule, its comment named by title (the log is append-only)
+    await conn.execute(
+        """INSERT INTO modlog (group_id, kind, actor_id, by_admin, activity_uri, activity, reason)
+           VALUES ($1, 'remove_post', $2, false, $3, $4, '')""",
+        group.id,
+        ada.id,
+        f"{BASE}/activities/old-removal",
+        {
+            "id": f"{BASE}/activities/old-removal",
+            "type": "Delete",
+            "actor": ada.uri,
+            "object": {"id": comment.uri, "type": "Tombstone", "name": "secret first line"},
+        },
+    )
+    first = (await client.get("/groups/garden/modlog?page=true", headers=AS2)).json()
+    lock, removal = first["orderedItems"][1:3]
+    assert first["orderedItems"][0]["object"] == {"id": comment.uri, "type": "Tombstone"}
+    assert removal["object"] == {"id": comment.uri, "type": "Tombstone", "formerType": "Note"}
+    assert removal["summary"] == "rude", "the moderator's reason is theirs to publish"
+    assert lock["object"] == {"id": thread.uri, "type": "Page"}
+    served = await client.get(f"{BASE}/activities/old-removal", headers=AS2)
+    assert served.json()["object"] == {"id": comment.uri, "type": "Tombstone"}
+    page = (await client.get("/@garden/modlog")).text
+    assert "secret" not in page
+    assert "removed <a" in page
+    assert "a comment</a>" in page
+    assert "A thread title" in page, "a public thread is named by its title on the page"
+    stored = await conn.fetch("SELECT activity::text AS a FROM modlog")
+    assert not [r for r in stored if "secret" in r["a"] and "old-removal" not in r["a"]]
+
+
+def note(author, n: str, **fields) -> dict:
+    return {
+        "id": f"{author.uri}/posts/{n}",
+        "type": "Page" if "name" in fields else "Note",
+        "attributedTo": author.uri,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "cc": [f"{BASE}/groups/garden"],
+        **fields,
+    }
+
+
+async def test_the_page_names_a_private_communitys_thread_as_a_thread(client, conn, group):
+    urls = Urls(BASE)
+    ada = await find_local_actor(conn, "ada")
+    circle = await create_group(conn, urls, "circle", moderators=[ada], visibility="private")
+    thread = note(ada, "9", name="Our members' plans", content="<p>plans</p>")
+    thread["cc"] = [circle.uri]
+    post = await admit_to_group(conn, thread, ada, circle)
+    await submit(conn, urls, Act(circle, "lock", ada, {"post": post.uri}))
+    page = (await client.get("/@circle/modlog")).text
+    assert "locked <a" in page
+    assert "a thread</a>" in page
+    assert "plans" not in page

@@ -322,8 +322,7 @@ async def test_a_remote_moderator_acts_and_a_non_moderator_cannot(world: dict[st
         ("Remove", "rem"),
     ]
     removed = next(i for i in items if i["type"] == "Delete")
-    assert removed["object"]["name"] == "Thread 1 by max"
-    assert "content" not in removed["object"], "named, never republished"
+    assert set(removed["object"]) == {"id", "type", "formerType"}, "named, never republished"
     assert items[0]["proposal"] == items[2]["id"]
 
     # 8. a refused act is one line and exit status 1; a proposal's id is printed, exit 0

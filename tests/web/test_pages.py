@@ -264,6 +264,11 @@ async def test_the_atom_feed_lists_new_threads(
 async def test_notifications_and_settings(
     client: httpx.AsyncClient, ctx: AppContext, town: SimpleNamespace, browse, conn
 ) -> None:
+    await conn.execute(  # bob is a member: the group takes his reply in (it hides a refused one)
+        "INSERT INTO follows (follower_id, followee_id, state) VALUES ($1, $2, 'accepted')",
+        town.bob.id,
+        town.garden.id,
+    )
     async with ctx.pool.acquire() as pooled:
         post = await actions.publish(
             pooled, ctx.urls, town.alice, "mine", group=town.garden, title="Mine"

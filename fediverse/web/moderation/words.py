@@ -5,7 +5,8 @@ An act is phrased from its kind and its parameters (a proposal's ``params``, or 
 read back from a log item by :func:`params_of_item`, or the proposal's own for proposals,
 votes and the acts they carried out). Whom and what it names — people,
 communities, posts — are ids; :class:`Names` turns them into links, as HTML escaped here.
-Removed content is named (a thread by its title, a comment as "a comment"), never shown.
+Removed content is named (a thread anyone may read by its title, a comment as "a comment", a
+private community's thread as "a thread"), never shown.
 """
 
 from __future__ import annotations
@@ -144,11 +145,17 @@ class Names:
 
     def post(self, uri: object) -> Markup:
         """A thread by its title, a comment as such (its title would be its first line:
-        removed content is never shown); linked to its page when known here."""
+        removed content is never shown), a members-only thread as such (the log is public);
+        linked to its page when known here."""
         found = self.named.posts.get(uri) if isinstance(uri, str) else None
         if found is None:
             return Markup("a post")
-        words = Markup("“{}”").format(found.title) if found.thread else Markup("a comment")
+        if not found.thread:
+            words = Markup("a comment")
+        elif found.readable:
+            words = Markup("“{}”").format(found.title)
+        else:
+            words = Markup("a thread")
         path = f"/posts/{post_key(found.uri, found.id, found.local)}"
         return Markup('<a href="{}">{}</a>').format(path, words)
 

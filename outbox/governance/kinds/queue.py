@@ -3,7 +3,7 @@
 Approved, it is stored and announced as any post is (the FEP-1b12 ``Announce`` of its author's
 ``Create``, byte-exact, and the boost of a thread); rejected, it never appears and its author
 gets the group's ``Reject`` whose ``object`` is their ``Create``, the reason in ``summary``.
-On the log: the moderator's ``Accept`` / ``Reject`` of the post, named by id and title.
+On the log: the moderator's ``Accept`` / ``Reject`` of the post, named by id and type.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import orjson
 
 from community.actors import Actor, find_actor_by_id
 from community.moderation import HeldPost, find_held_post, release_held_post
-from community.posts import admit_to_group, content_of, title_of
+from community.posts import admit_to_group
 from community.storage.database import Conn
 from community.urls import Urls
 from federation.vocabulary import parse_object
@@ -37,10 +37,11 @@ async def held_named(conn: Conn, act: Act) -> HeldPost:
 
 
 def named(held: HeldPost) -> dict[str, Any]:
-    """The held post by id, type and title (never its content)."""
+    """The held post by id and type (never its title or content: a rejected post is never
+    shown, and a comment's title is its first line)."""
     obj = parse_object(held.object)
     kind = obj.type_names()[0] if obj.type_names() else "Note"
-    return {"id": held.object_uri, "type": kind, "name": title_of(obj, content_of(obj))}
+    return {"id": held.object_uri, "type": kind}
 
 
 async def _author(conn: Conn, held: HeldPost) -> Actor:

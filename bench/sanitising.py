@@ -3,7 +3,7 @@
 
 Each input is about 250 KB, the size of the reported attack (250 KB of nested ``<div>`` cost
 21.6 s of inbox worker time). Single thread; the best of ``--repeat`` runs. Run:
-``.venv/bin/python bench/html.py`` (``--after-only`` skips the slow unbounded runs).
+``.venv/bin/python bench/sanitising.py`` (``--after-only`` skips the slow unbounded runs).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# Run as a script, this file's folder comes first on sys.path, and this file would stand in
-# for the standard library's `html`: the project's root takes that place instead.
+# Named `sanitising`, not `html`: run as a script, bench/ comes first on sys.path, and a
+# bench/html.py would stand in for the standard library's `html` in every bench.
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[0] = str(ROOT)
+sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
 import time  # noqa: E402
