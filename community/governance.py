@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 import asyncpg
 
-from community.actors import Actor
+from community.actors import Actor, CommunityVisibility, PostingPolicy, Profile
 from community.storage.database import Conn
 from community.storage.queries import load_queries
 from community.storage.rows import Row, fetch_row
@@ -202,18 +202,35 @@ async def votes_on(conn: Conn, proposal: Proposal) -> list[asyncpg.Record]:
 
 @dataclass(frozen=True)
 class GroupRequest(Row):
+    """A member's request to create a group: the profile and settings they chose, until an
+    admin answers."""
+
     username: str
     requester_id: int
     title: str
     summary: str
     created_at: datetime
+    closed: bool = False
+    posting_policy: PostingPolicy = "members"
+    visibility: CommunityVisibility = "public"
 
 
 async def request_group(
-    conn: Conn, username: str, requester: Actor, title: str, summary: str
+    conn: Conn, username: str, requester: Actor, asked: Profile
 ) -> GroupRequest | None:
-    """A member asks to create a group (None: that name is already asked for)."""
-    values = (username, requester.id, title, summary)
+    """A member asks to create a group as ``asked`` (None: that name is already asked for);
+    a private group is closed, and a closed one private unless they chose otherwise."""
+    closed = asked.get("closed", False)
+    visibility = asked.get("visibility", "private" if closed else "public")
+    values = (
+        username,
+        requester.id,
+        asked.get("name", ""),
+        asked.get("summary", ""),
+        closed or visibility == "private",
+        asked.get("posting_policy", "members"),
+        visibility,
+    )
     return await fetch_row(conn, GroupRequest, Q["insert_group_request"], *values)
 
 

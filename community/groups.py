@@ -82,8 +82,7 @@ async def found_group(
         validate_name(username)
         if await find_local_actor(conn, username) is not None:
             raise NameTaken(username)
-        title, summary = profile.get("name", ""), profile.get("summary", "")
-        request = await request_group(conn, username, creator, title, summary)
+        request = await request_group(conn, username, creator, profile)
         if request is None:
             raise InvalidInput(f"a community named {username!r} is already asked for")
         return request
@@ -93,8 +92,9 @@ async def found_group(
 async def answer_group_request(
     conn: Conn, urls: Urls, username: str, *, approve: bool
 ) -> Actor | None:
-    """An admin answers a request to create a community: created (its requester its first
-    moderator), or refused (None)."""
+    """An admin answers a request to create a community: created as its requester asked
+    (title, summary, closed, who may post, who may read; its requester its first moderator),
+    or refused (None)."""
     async with conn.transaction():
         request = await take_group_request(conn, username)
         if request is None:
@@ -103,7 +103,14 @@ async def answer_group_request(
             return None
         requester = await find_actor_by_id(conn, request.requester_id)
         moderators = [requester] if requester is not None else []
-        name = request.title or request.username
         return await create_group(
-            conn, urls, request.username, moderators=moderators, name=name, summary=request.summary
+            conn,
+            urls,
+            request.username,
+            moderators=moderators,
+            name=request.title or request.username,
+            summary=request.summary,
+            closed=request.closed,
+            posting_policy=request.posting_policy,
+            visibility=request.visibility,
         )

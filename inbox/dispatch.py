@@ -41,7 +41,6 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
-from community.activities import find_activity
 from community.context import AppContext
 from community.posts import already_announced
 from inbox.bridging import across_bridges
@@ -71,7 +70,7 @@ from inbox.model import (
     Unwrapped,
 )
 from outbox.governance import distribute
-from outbox.redistribute import announce_boost, announce_wrapped, undo_boost
+from outbox.redistribute import announce_boost, announce_joined, announce_wrapped, undo_boost
 from outbox.reports import forward_report
 
 Handler = Callable[[AppContext, Received, Transaction], Awaitable[Outcome]]
@@ -151,10 +150,7 @@ async def reshare(ctx: AppContext, rx: Received, tx: Transaction, share: Reshare
         await announce_boost(conn, ctx.urls, group, share.boost)
     if share.unboost is not None:
         await undo_boost(conn, ctx.urls, group, share.unboost)
-    for uri in share.joined:  # our replies that waited for this thread, as we sent them
-        joined = await find_activity(conn, uri)
-        if joined is not None and not await already_announced(conn, group, uri):
-            await announce_wrapped(conn, ctx.urls, group, joined.body, uri)
+    await announce_joined(conn, ctx.urls, group, share.joined)
     return share.note
 
 

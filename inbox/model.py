@@ -132,7 +132,7 @@ class Reshare:
     A bridged post (docs/bridges.md) names the community it came from (``origin``); a reply
     made in a bridged thread is announced to its source community too (``also_to``). A thread
     announces the ``Create`` activities of our replies that waited for it (``joined``: their
-    ids; :func:`inbox.handlers.create.take_in_waiting`).
+    ids; :func:`outbox.waiting.take_in_waiting`).
     """
 
     group: Actor

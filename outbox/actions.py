@@ -35,6 +35,7 @@ from outbox.activities import (
 )
 from outbox.bridges import carriers_for_reply
 from outbox.send import Audience, Outgoing, send
+from outbox.waiting import addressed_to
 
 MAX_POST_LENGTH = 5000
 
@@ -153,17 +154,6 @@ async def _group_of_thread(conn: Conn, parent: Post) -> Actor | None:
         if actor is not None and actor.is_group and actor.local:
             return actor
     return None
-
-
-def addressed_to(raw: dict[str, Any]) -> list[str]:
-    """The ids a stored post is addressed to (``audience``, ``to``, ``cc``), in that order."""
-    found: list[str] = []
-    for key in ("audience", "to", "cc"):
-        value = raw.get(key)
-        for one in value if isinstance(value, list) else [value]:
-            if isinstance(one, str) and one not in found:
-                found.append(one)
-    return found
 
 
 async def delete(conn: Conn, urls: Urls, author: Actor, post: Post) -> None:

@@ -8,15 +8,17 @@ DESIGN.md §3 "Group redistribution":
   the object for top-level posts only; a deleted post reaches them as ``Undo{Announce}``.
 * Followers on servers of unknown software get both.
 
-The inbox's dispatch (:mod:`inbox.dispatch`) is the one caller: it decides from what a handler
-did whether one of our groups announces, and calls these.
+The inbox's dispatch (:mod:`inbox.dispatch`) decides from what a handler did whether one of our
+groups announces, and calls these; so does a moderator's act that lets posts in
+(:mod:`outbox.governance.distribute`).
 """
 
 from __future__ import annotations
 
+from community.activities import find_activity
 from community.actors import Actor
 from community.audience import announce_listed
-from community.posts import find_group_boost
+from community.posts import already_announced, find_group_boost
 from community.storage.database import Conn
 from community.urls import Urls
 from outbox.activities import build_boost, build_undo, build_wrap
@@ -47,6 +49,15 @@ async def announce_wrapped(
     )
     await send(conn, group, wrap, audience)
     return wrap.uri
+
+
+async def announce_joined(conn: Conn, urls: Urls, group: Actor, uris: tuple[str, ...]) -> None:
+    """Announce the ``Create`` activities ``uris`` of our replies that waited for their thread
+    and joined the group with it (:mod:`outbox.waiting`), as we sent them, each once."""
+    for uri in uris:
+        joined = await find_activity(conn, uri)
+        if joined is not None and not await already_announced(conn, group, uri):
+            await announce_wrapped(conn, urls, group, joined.body, uri)
 
 
 async def announce_boost(conn: Conn, urls: Urls, group: Actor, object_uri: str) -> str:

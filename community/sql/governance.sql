@@ -108,7 +108,9 @@ WHERE v.proposal_id = $1
 ORDER BY v.created_at
 
 -- name: insert_group_request
-INSERT INTO group_requests (username, requester_id, title, summary) VALUES ($1, $2, $3, $4)
+INSERT INTO group_requests
+    (username, requester_id, title, summary, closed, posting_policy, visibility)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT DO NOTHING
 RETURNING *
 

@@ -249,7 +249,7 @@ async def list_creation_requests(settings: Settings) -> list[str]:
         return ["no requests to create a community"]
     return [
         f"{r['username']}\t@{r['requester']}@{urls.domain}\t{r['created_at']:%Y-%m-%d %H:%M}"
-        f"\t{r['title']}"
+        f"\t{r['visibility']}{', closed' if r['closed'] else ''}\t{r['title']}"
         for r in rows
     ]
 

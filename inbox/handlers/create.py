@@ -8,10 +8,11 @@ rule, bans, locked threads); an allowed post is stored and re-shared (a
 the group pre-moderates it; a refused one earns its author a ``Reject`` with the reason. Posts
 that reach no group are kept only if they concern someone here. A reply to a thread of ours that
 was sent to the group but that the group has not taken in yet (its ``Create`` waits in the
-queue: our people may reply at once) waits for it: the group takes it in (or refuses it) when it
-takes the thread in, and announces it with the thread; a reply to one of our threads the group
-did not take in is refused. A vote on one of our polls (a
-``Note`` named after an option) is counted instead (:mod:`inbox.handlers.polls`).
+queue, or the group holds it for its moderators: our people may reply at once) waits for it:
+the group takes it in (or refuses it) when it takes the thread in or a moderator approves it,
+and announces it with the thread (:mod:`outbox.waiting`); a reply to one of our threads the
+group did not take in (or refused, or a moderator rejected) is refused. A vote on one of our
+polls (a ``Note`` named after an option) is counted instead (:mod:`inbox.handlers.polls`).
 
 A post is its author's and is one post (FEP-1b12 and DESIGN.md §5):
 
@@ -25,11 +26,10 @@ A post is its author's and is one post (FEP-1b12 and DESIGN.md §5):
 
 from __future__ import annotations
 
-from community.activities import find_activity
 from community.actors import Actor, any_local_actor, find_actor_by_id, find_actor_by_uri
 from community.context import AppContext
-from community.membership import is_followed_here, is_moderator, may_post
-from community.moderation import hold_post, is_thread_locked, mark_removed, must_hold
+from community.membership import is_followed_here
+from community.moderation import hold_post, must_hold
 from community.notifications import notify_mentions
 from community.posts import (
     POST_TYPES,
@@ -37,16 +37,14 @@ from community.posts import (
     admit_to_group,
     find_post,
     is_tombstoned,
-    lock_post,
     record_share,
     remember_create,
     store_post,
-    waiting_replies,
 )
 from community.remote import authority_of
 from community.storage.database import Conn
 from community.storage.queries import load_queries
-from federation.vocabulary import ASObject, parse_object
+from federation.vocabulary import ASObject
 from federation.vocabulary.base import id_of
 from inbox.bridging import admission, admitted_already
 from inbox.errors import Refused
@@ -58,7 +56,16 @@ from inbox.handlers.common import (
 )
 from inbox.handlers.polls import take_vote
 from inbox.model import Done, Ignored, Outcome, Received, Reshare, Several, Transaction, json_of
-from outbox.actions import addressed_to, respond
+from outbox.actions import respond
+from outbox.waiting import (
+    held_for,
+    lock_thread,
+    mark_refused,
+    refusal,
+    refuse_waiting,
+    sent_to_but_not_in,
+    take_in_waiting,
+)
 
 Q = load_queries("inbox")
 
@@ -106,71 +113,20 @@ async def concerns_someone_here(conn: Conn, rx: Received, obj: ASObject, author:
     return await is_followed_here(conn, author)
 
 
-async def refusal(conn: Conn, group: Actor, author: Actor, obj: ASObject) -> str | None:
-    """Why ``group`` refuses this post from ``author`` (None: it does not): the group's posting
-    rule and bans, a thread of ours it did not take in, and a locked thread (moderators may
-    still answer in it)."""
-    parent_uri = id_of(obj.in_reply_to)
-    reason = await may_post(conn, group, author, top_level=parent_uri is None)
-    if reason is not None or parent_uri is None:
-        return reason
-    parent = await find_post(conn, parent_uri)
-    if parent is not None and _sent_to_but_not_in(parent, group):
-        return "the thread is not in the community"
-    if await is_thread_locked(conn, parent_uri) and not await is_moderator(conn, group, author):
-        return "the thread is locked: it takes no more replies"
-    return None
-
-
-def _sent_to_but_not_in(post: Post, group: Actor) -> bool:
-    """``post`` is one of ours sent to ``group``, and not (or not yet) in it."""
-    return post.local and post.group_id is None and group.uri in addressed_to(post.raw)
-
-
-async def mark_refused(conn: Conn, group: Actor, author: Actor, obj: ASObject, reason: str) -> None:
-    """Our own person's reply the group refused (stored when they published it, in its
-    thread's group) is hidden as a removed post is, the refusal its reason, so that no page here
-    shows it under a thread that everyone else sees without it."""
-    if not author.local or id_of(obj.in_reply_to) is None:
-        return
-    post = await find_post(conn, obj.id or "")
-    if post is None or post.deleted_at is not None or post.group_id not in (None, group.id):
-        return
-    await mark_removed(conn, post, f"refused by {group.handle}: {reason}")
-
-
-async def waits_for_thread(conn: Conn, group: Actor, rx: Received, obj: ASObject) -> bool:
+async def waits_for_thread(
+    conn: Conn, group: Actor, rx: Received, obj: ASObject, author: Actor
+) -> bool:
     """Whether this reply waits for its thread: one of ours sent to ``group``, whose ``Create``
-    the group has not handled yet (our people may reply at once). The thread's row is locked
-    first, so that the thread joining the group (which takes its waiting replies in,
-    :func:`take_in_waiting`) and this reply take turns: one of them sees the other."""
-    parent = await find_post(conn, id_of(obj.in_reply_to) or "")
-    parent = await lock_post(conn, parent) if parent is not None else None
-    if parent is None or not _sent_to_but_not_in(parent, group):
+    the group has not handled yet (our people may reply at once), or that the group holds for
+    its moderators (our people's replies only). The thread's row is locked first, so that the
+    thread joining the group or being rejected (:mod:`outbox.waiting`) and this reply take
+    turns: one of them sees the other."""
+    parent = await lock_thread(conn, id_of(obj.in_reply_to) or "")
+    if parent is None or not sent_to_but_not_in(parent, group):
         return False
+    if await held_for(conn, group, author, parent):
+        return True
     return bool(await conn.fetchval(Q["create_waits"], parent.uri, rx.activity_uri))
-
-
-async def take_in_waiting(conn: Conn, ctx: AppContext, group: Actor, thread: Post) -> list[str]:
-    """The replies that waited for ``thread`` (and theirs), as the group takes any reply: its
-    rules, pre-moderation; the ``Create`` ids of those it took in (to announce)."""
-    joined: list[str] = []
-    for reply in await waiting_replies(conn, thread):
-        author = await find_actor_by_id(conn, reply.author_id)
-        stored = await find_activity(conn, reply.create_uri or "")
-        if author is None or stored is None or group.uri not in addressed_to(reply.raw):
-            continue
-        obj = parse_object(reply.raw)
-        reason = await refusal(conn, group, author, obj)
-        if reason is not None:
-            await respond(conn, ctx.urls, group, "Reject", stored.json(), author, reason)
-            await mark_refused(conn, group, author, obj, reason)
-        elif await must_hold(conn, group, author):
-            await hold_post(conn, group, author, reply.raw, stored.uri, stored.body)
-        else:
-            taken = await admit_to_group(conn, reply.raw, author, group)
-            joined += [stored.uri, *await take_in_waiting(conn, ctx, group, taken)]
-    return joined
 
 
 async def bridged_refusal(
@@ -190,7 +146,7 @@ async def bridged_refusal(
 async def post_into_group(
     conn: Conn, ctx: AppContext, rx: Received, obj: ASObject, author: Actor, group: Actor
 ) -> Done | Ignored | Reshare:
-    if await waits_for_thread(conn, group, rx, obj):
+    if await waits_for_thread(conn, group, rx, obj, author):
         return Ignored(f"{group.username} takes it in with its thread, which it has not yet")
     reason = await bridged_refusal(conn, group, rx, obj, author)
     if reason == "defer":
@@ -198,14 +154,22 @@ async def post_into_group(
     if reason is not None:
         await respond(conn, ctx.urls, group, "Reject", rx.json, author, reason)
         await mark_refused(conn, group, author, obj, reason)
+        await refuse_post_waiting(conn, ctx, group, obj)
         return Done(f"rejected in {group.username}: {reason}")
     if await must_hold(conn, group, author):  # pre-moderation: stored, not shown nor announced
         await hold_post(conn, group, author, json_of(obj), rx.activity_uri, rx.body)
         return Done(f"held for the moderators of {group.username}")
     post = await admit_to_group(conn, json_of(obj), author, group)
     boost = post.uri if post.is_top_level else None  # the group's boost of a new thread
-    joined = tuple(await take_in_waiting(conn, ctx, group, post))
+    joined = tuple(await take_in_waiting(conn, ctx.urls, group, post))
     return Reshare(group, f"posted in {group.username}", boost=boost, joined=joined)
+
+
+async def refuse_post_waiting(conn: Conn, ctx: AppContext, group: Actor, obj: ASObject) -> None:
+    """The replies of ours that waited for a post the group refused are refused too."""
+    post = await find_post(conn, obj.id or "")
+    if post is not None and post.local:
+        await refuse_waiting(conn, ctx.urls, group, post)
 
 
 async def handle(ctx: AppContext, rx: Received, tx: Transaction) -> Outcome:

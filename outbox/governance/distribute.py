@@ -11,12 +11,13 @@ from community.actors import Actor
 from community.storage.database import Conn
 from community.urls import Urls
 from outbox.governance.model import Applied
-from outbox.redistribute import announce_boost, announce_wrapped, undo_boost
+from outbox.redistribute import announce_boost, announce_joined, announce_wrapped, undo_boost
 from outbox.send import send
 
 
 async def distribute(conn: Conn, urls: Urls, group: Actor, applied: Applied) -> None:
-    """Announce the act to FEP-1b12 followers, (un)boost for microblogs, send the rest."""
+    """Announce the act to FEP-1b12 followers, (un)boost for microblogs, send the rest, and
+    announce the replies that joined with an approved post."""
     plan = applied.distribution
     if plan.wrap:
         wrapped = applied.wrapped
@@ -27,3 +28,4 @@ async def distribute(conn: Conn, urls: Urls, group: Actor, applied: Applied) -> 
         await undo_boost(conn, urls, group, object_uri)
     for outgoing, audience in plan.sends:
         await send(conn, group, outgoing, audience)
+    await announce_joined(conn, urls, group, plan.joined)

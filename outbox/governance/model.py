@@ -59,7 +59,9 @@ class Distribution:
     * ``boost`` / ``unboost``: its microblog followers get ``Announce{object}`` (a thread that
       comes back or is approved) / ``Undo{Announce}`` of its boosts (threads removed);
     * ``sends``: anything else the group sends, built by the applier (its own ``Update{Group}``,
-      a ``Reject`` to an author, ``Add`` to the person made a moderator…).
+      a ``Reject`` to an author, ``Add`` to the person made a moderator…);
+    * ``joined``: the ``Create`` ids of our replies that waited for an approved post and joined
+      the group with it (:mod:`outbox.waiting`), each announced as we sent it.
     """
 
     wrap: bool = True
@@ -67,6 +69,7 @@ class Distribution:
     boost: tuple[str, ...] = ()
     unboost: tuple[str, ...] = ()
     sends: tuple[tuple[Outgoing, Audience], ...] = ()
+    joined: tuple[str, ...] = ()
 
 
 #: Nothing to send (an act only the log shows).

@@ -14,6 +14,7 @@ import pytest
 
 from community.context import AppContext
 from community.governance import group_settings, moderators_of, set_premoderation
+from community.groups import answer_group_request
 from community.moderation import file_report
 from fediverse.app import create_app
 from outbox import actions
@@ -313,14 +314,22 @@ def server(settings) -> Callable[..., object]:
 
 
 async def test_creating_a_community_follows_the_servers_rule(
-    town: SimpleNamespace, server, conn
+    ctx: AppContext, town: SimpleNamespace, server, conn
 ) -> None:
     fields = {"name": "herbs", "title": "Herbs", "summary": "", "posting_policy": "members"}
+    asked_for = fields | {"posting_policy": "moderators", "visibility": "unlisted", "closed": "on"}
     async with server(group_creation="approval") as alice:
-        asked = await post_form(alice, "/communities/new", "/communities/new", **fields)
+        asked = await post_form(alice, "/communities/new", "/communities/new", **asked_for)
         assert asked.status_code == 202
         assert "waits for an administrator" in asked.text
         assert await conn.fetchval("SELECT count(*) FROM actors WHERE username = 'herbs'") == 0
+    # the admin's approval founds it as alice chose it
+    herbs = await answer_group_request(conn, ctx.urls, "herbs", approve=True)
+    assert herbs is not None
+    assert (herbs.name, herbs.posting_policy) == ("Herbs", "moderators")
+    assert (herbs.community_visibility, herbs.manually_approves_followers) == ("unlisted", True)
+    assert [m.username for m in await moderators_of(conn, herbs)] == ["alice"]
+    fields["name"] = "spices"
     async with server(group_creation="admins") as alice:
         page = await alice.get("/communities/new")
         assert "only administrators create communities" in page.text

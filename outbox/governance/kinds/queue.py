@@ -1,8 +1,10 @@
 """``approve_post`` / ``reject_post`` ``{post}``: a post held by pre-moderation (no quorum).
 
 Approved, it is stored and announced as any post is (the FEP-1b12 ``Announce`` of its author's
-``Create``, byte-exact, and the boost of a thread); rejected, it never appears and its author
-gets the group's ``Reject`` whose ``object`` is their ``Create``, the reason in ``summary``.
+``Create``, byte-exact, and the boost of a thread), and our replies that waited for it join the
+group with it, announced (:mod:`outbox.waiting`); rejected, it never appears, its author gets
+the group's ``Reject`` whose ``object`` is their ``Create``, the reason in ``summary``, and our
+replies that waited for it are refused.
 On the log: the moderator's ``Accept`` / ``Reject`` of the post, named by id and type.
 """
 
@@ -26,6 +28,7 @@ from outbox.governance.kinds.common import param
 from outbox.governance.model import Act, Applying, Distribution, Kind, Wrapped
 from outbox.governance.registry import register
 from outbox.send import Audience, Outgoing
+from outbox.waiting import lock_thread, refuse_waiting, take_in_waiting
 
 
 async def held_named(conn: Conn, act: Act) -> HeldPost:
@@ -63,17 +66,23 @@ async def build_decision(conn: Conn, urls: Urls, act: Act) -> dict[str, Any]:
 async def apply_approve(applying: Applying) -> Distribution:
     conn, group = applying.conn, applying.act.group
     held = await held_named(conn, applying.act)
+    await lock_thread(conn, held.object_uri)  # a reply waiting for it takes its turn
     post = await admit_to_group(conn, held.object, await _author(conn, held), group)
     await release_held_post(conn, held)
+    joined = tuple(await take_in_waiting(conn, applying.urls, group, post))
     boost = (post.uri,) if post.is_top_level else ()
-    return Distribution(wrapped=Wrapped(held.activity_body, held.activity_uri), boost=boost)
+    wrapped = Wrapped(held.activity_body, held.activity_uri)
+    return Distribution(wrapped=wrapped, boost=boost, joined=joined)
 
 
 async def apply_reject(applying: Applying) -> Distribution:
     conn, act = applying.conn, applying.act
     held = await held_named(conn, act)
     author = await _author(conn, held)
+    ours = await lock_thread(conn, held.object_uri)  # a reply waiting for it takes its turn
     await release_held_post(conn, held)
+    if ours is not None and ours.local:
+        await refuse_waiting(conn, applying.urls, act.group, ours)
     if author.local:  # their own server is this one: nothing to tell it
         return Distribution(wrap=False)
     create = orjson.loads(held.activity_body)
