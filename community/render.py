@@ -99,8 +99,10 @@ def render_actor(actor: Actor, public_key_pem: str) -> dict[str, Any]:
             # No standard property for a community's rules: PieFed keeps its rules apart but
             # leaves them off its Group (theatl-social/pyfedi, app/activitypub/routes.py, the
             # community actor: name, summary, source, postingRestrictedToMods, newModsWanted,
-            # privateMods), and Lemmy's rules are part of its sidebar (the summary). So ours
-            # are fediverse:rules (sanitised HTML), and the summary stays the description.
+            # privateMods); Lemmy has no rules either, only a free sidebar that it sends as the
+            # Group's content and source (LemmyNet/lemmy, crates/apub/objects/src/objects/
+            # community.rs, into_json). So ours are fediverse:rules (sanitised HTML), and the
+            # summary stays the description.
             doc["rules"] = actor.rules
     return doc
 
