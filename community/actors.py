@@ -63,6 +63,8 @@ class Actor(Row):
     also_known_as: tuple[str, ...] = ()
     #: a group's visibility (0014): ``public``, ``unlisted`` or ``private``
     community_visibility: str = "public"
+    #: a local group's rules (0034): sanitised HTML, ``None`` when none are written
+    rules: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.also_known_as, tuple):  # a text[] column reads as a list

@@ -115,9 +115,10 @@ async def update_group_profile(
     summary: str | None = None,
     posting_policy: str | None = None,
     closed: bool | None = None,
+    rules: str | None = None,
 ) -> Actor:
     """Change what is given of a local group's profile and rules; the group as it now is."""
-    values = (group.id, name, summary, posting_policy, closed)
+    values = (group.id, name, summary, posting_policy, closed, rules)
     updated = await fetch_row(conn, Actor, Q["update_group_profile"], *values)
     assert updated is not None
     return updated

@@ -39,6 +39,7 @@ MODLOG_CONTEXT: list[Any] = [
         "postingRule": "fediverse:postingRule",
         "quorum": "fediverse:quorum",
         "premoderation": "fediverse:premoderation",
+        "rules": "fediverse:rules",
         "Lock": "lemmy:Lock",
         "Resolve": "fediverse:Resolve",
         "importedFrom": {"@id": "fediverse:importedFrom", "@type": "@id"},

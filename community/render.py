@@ -34,6 +34,7 @@ ACTOR_CONTEXT: list[Any] = [
         "movedTo": {"@id": "as:movedTo", "@type": "@id"},
         "alsoKnownAs": {"@id": "as:alsoKnownAs", "@type": "@id"},
         "recommended": {"@id": "fediverse:recommended", "@type": "@id"},
+        "rules": "fediverse:rules",
     },
 ]
 
@@ -94,6 +95,15 @@ def render_actor(actor: Actor, public_key_pem: str) -> dict[str, Any]:
         doc["featured"] = actor.featured_uri
         doc["modlog"] = u.endpoint_uri(actor.uri, "modlog")
         doc["recommended"] = u.endpoint_uri(actor.uri, "recommended")
+        if actor.rules:
+            # No standard property for a community's rules: PieFed keeps its rules apart but
+            # leaves them off its Group (theatl-social/pyfedi, app/activitypub/routes.py, the
+            # community actor: name, summary, source, postingRestrictedToMods, newModsWanted,
+            # privateMods); Lemmy has no rules either, only a free sidebar that it sends as the
+            # Group's content and source (LemmyNet/lemmy, crates/apub/objects/src/objects/
+            # community.rs, into_json). So ours are fediverse:rules (sanitised HTML), and the
+            # summary stays the description.
+            doc["rules"] = actor.rules
     return doc
 
 

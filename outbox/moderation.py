@@ -136,11 +136,13 @@ class GroupChanges:
     quorum: str | None = None
     #: ``public``, ``unlisted`` or ``private`` (docs/private-communities.md)
     visibility: str | None = None
+    #: the community's rules (Markdown or HTML, sanitised when applied)
+    rules: str | None = None
 
     def acts(self) -> list[tuple[str, dict[str, object]]]:
         """One act per rule that changes (a profile edit is one act)."""
         acts: list[tuple[str, dict[str, object]]] = []
-        given = (("title", self.title), ("summary", self.summary))
+        given = (("title", self.title), ("summary", self.summary), ("rules", self.rules))
         profile: dict[str, object] = {k: v for k, v in given if v is not None}
         if profile:
             acts.append(("edit_profile", profile))

@@ -49,6 +49,7 @@ SET name = coalesce($2, name),
     summary = coalesce($3, summary),
     posting_policy = coalesce($4, posting_policy),
     manually_approves_followers = coalesce($5, manually_approves_followers),
+    rules = coalesce($6, rules),
     updated = now()
 WHERE id = $1 AND local AND type = 'Group'
 RETURNING *

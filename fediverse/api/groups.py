@@ -89,6 +89,7 @@ async def render_group(request: Request, conn: Conn, group: Actor) -> dict[str, 
         "name": group.username,
         "title": group.name,
         "summary": group.summary,
+        "rules": group.rules or "",
         "uri": group.uri,
         "url": group.url,
         "closed": group.manually_approves_followers,
@@ -150,6 +151,7 @@ def changes_of(params: Params) -> GroupChanges:
         closed=None if closed is None else params.flag("closed"),
         quorum=params.text("quorum"),
         visibility=params.text("visibility"),
+        rules=params.text("rules"),
     )
 
 

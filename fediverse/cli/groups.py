@@ -156,7 +156,8 @@ async def answer(settings: Settings, group_name: str, handle: str, *, approve: b
 def group_set(
     name: str,
     title: Annotated[str | None, typer.Option(help="Display name.")] = None,
-    summary: Annotated[str | None, typer.Option(help="Description and rules.")] = None,
+    summary: Annotated[str | None, typer.Option(help="Description.")] = None,
+    rules: Annotated[str | None, typer.Option(help="The community's rules (Markdown).")] = None,
     posting: Annotated[
         str | None, typer.Option(help="Who may post: members, anyone or moderators.")
     ] = None,
@@ -178,7 +179,9 @@ def group_set(
     reason: Annotated[str, typer.Option(help="Why (shown on the moderation log).")] = "",
 ) -> None:
     """Change a community's profile and rules (some changes need a second moderator)."""
-    changes = GroupChanges(title, summary, posting, premoderation, closed, quorum, visibility)
+    changes = GroupChanges(
+        title, summary, posting, premoderation, closed, quorum, visibility, rules=rules
+    )
     for line in run(set_group_command(load_settings(), name, changes, as_user, reason)):
         typer.echo(line)
 

@@ -53,6 +53,29 @@ async def test_a_member_creates_a_community_and_governs_it_with_others(
     assert kinds[:3] == ["set_premoderation", "approve", "propose"]
 
 
+async def test_rules_are_set_and_shown_apart_from_the_summary(
+    client: httpx.AsyncClient, ctx, town, conn
+) -> None:
+    await client.post(
+        "/api/v1/groups", headers=town.alice, json={"name": "commons", "summary": "About us."}
+    )
+    assert (await client.get("/api/v1/groups/commons")).json()["rules"] == ""
+    edit = await client.patch(
+        "/api/v1/groups/commons", headers=town.alice, json={"rules": "- Be *kind*."}
+    )
+    assert [(r["kind"], r["state"]) for r in edit.json()["results"]] == [
+        ("edit_profile", "applied")
+    ]
+    shown = (await client.get("/api/v1/groups/commons")).json()
+    assert shown["rules"] == "<ul>\n<li>Be <em>kind</em>.</li>\n</ul>\n"
+    assert shown["summary"] == "<p>About us.</p>"
+    too_long = await client.patch(
+        "/api/v1/groups/commons", headers=town.alice, json={"rules": "x" * 5001}
+    )
+    assert too_long.status_code == 422, too_long.text
+    assert "rules have at most 5000 characters" in too_long.json()["error"]
+
+
 async def test_non_moderators_are_refused(client: httpx.AsyncClient, ctx, town, conn) -> None:
     await client.post("/api/v1/groups", headers=town.alice, json={"name": "commons"})
     refused = await client.patch("/api/v1/groups/commons", headers=town.bob, json={"title": "Mine"})

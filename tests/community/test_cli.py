@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from tests.helpers import clean_env, run_cli
@@ -128,3 +129,19 @@ def test_commands_use_the_domain_the_database_was_served_with(
     wrong = run_cli("group", "list", env={**env, "FEDIVERSE_DOMAIN": "two.test"}, cwd=tmp_path)
     assert wrong.returncode == 1
     assert "belongs to https://one.test" in wrong.stderr
+
+
+async def test_a_communitys_rules_from_the_shell(
+    env: dict[str, str], tmp_path: Path, conn: asyncpg.Connection
+) -> None:
+    made = run_cli("group", "create", "den", "--summary", "A den.", env=env, cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    changed = run_cli("group", "set", "den", "--rules", "1. Be **kind**.", env=env, cwd=tmp_path)
+    assert changed.returncode == 0, changed.stderr
+    row = await conn.fetchrow("SELECT summary, rules FROM actors WHERE username = 'den'")
+    assert row["rules"] == "<ol>\n<li>Be <strong>kind</strong>.</li>\n</ol>\n"
+    assert row["summary"] == "<p>A den.</p>", "the description stays"
+    refused = run_cli("group", "set", "den", "--rules", "x" * 5001, env=env, cwd=tmp_path)
+    assert refused.returncode == 1
+    assert "rules have at most 5000 characters" in refused.stderr
+    assert refused.stderr.count("\n") == 1

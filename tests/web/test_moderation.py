@@ -203,6 +203,37 @@ async def test_settings_the_team_and_a_proposal(
         assert "a moderator" not in rules
 
 
+async def test_the_rules_apart_from_the_about_text(
+    client: httpx.AsyncClient, ctx: AppContext, town: SimpleNamespace, browse, conn
+) -> None:
+    async with browse("alice") as alice:
+        page = (await alice.get("/@garden/moderation")).text
+        assert '<label for="rules">Rules' in page
+        assert '<label for="summary">About' in page
+        saved = await post_form(
+            alice,
+            "/@garden/moderation",
+            "/@garden/moderation",
+            title=town.garden.name or "garden",
+            summary="We grow things.",
+            rules="1. Be kind.\n2. **No ads.** <b>raw</b>",
+            posting=town.garden.posting_policy,
+            premoderation="off",
+            quorum="majority",
+        )
+        assert saved.headers["location"] == "/@garden/moderation?done=settings"
+        shown = (await alice.get("/@garden/moderation")).text
+        assert "Be kind.\nNo ads. &lt;b&gt;raw&lt;/b&gt;</textarea>" in shown
+    rules = await conn.fetchval("SELECT rules FROM actors WHERE id = $1", town.garden.id)
+    assert "<li>Be kind.</li>" in rules
+    assert "<b>" not in rules
+    async with browse() as anyone:
+        community = (await anyone.get("/@garden")).text
+        assert '<h2 id="rules-heading">Rules</h2>' in community
+        assert "<strong>No ads.</strong>" in community
+        assert "<p>We grow things.</p>" in community
+
+
 async def test_the_queue_reports_and_bans(
     client: httpx.AsyncClient, ctx: AppContext, town: SimpleNamespace, browse, conn
 ) -> None:

@@ -1,11 +1,12 @@
-"""A community's settings page for its moderators (``/@NAME/moderation``): title, about and
-rules, who may read it (public, unlisted, private), who may join, who may post,
-pre-moderation, the consent acts need; and what waits for the moderators elsewhere
-(proposals, join requests, the queue, reports).
+"""A community's settings page for its moderators (``/@NAME/moderation``): title, about, its
+rules (Markdown, apart from the about text), who may read it (public, unlisted, private), who
+may join, who may post, pre-moderation, the consent acts need; and what waits for the
+moderators elsewhere (proposals, join requests, the queue, reports).
 
 Saving submits one act per setting that changed (:func:`outbox.moderation.set_group`, as
-``fediverse group set`` and ``PATCH /api/v1/groups/NAME``): the profile applies at once, the
-rules once the quorum agrees when there are two moderators or more.
+``fediverse group set`` and ``PATCH /api/v1/groups/NAME``): the profile (its rules text too)
+applies at once, the other settings once the quorum agrees when there are two moderators or
+more.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from outbox.moderation import GroupChanges, set_group
 
 MAX_TITLE = 100
 MAX_SUMMARY = 5000
+MAX_RULES = 5000
 MAX_REASON = 1000
 
 
@@ -42,6 +44,7 @@ def _current(group: Actor, rules: GroupSettings) -> dict[str, str]:
     return {
         "title": group.name or group.username,
         "summary": html_to_text(group.summary or ""),
+        "rules": html_to_text(group.rules or ""),
         "posting": group.posting_policy,
         "closed": "on" if group.manually_approves_followers else "",
         "premoderation": rules.premoderation,
@@ -90,6 +93,7 @@ def changes(form: FormData, now: dict[str, str]) -> GroupChanges:
         closed=bool(closed) if closed != now["closed"] else None,
         quorum=changed("quorum", 20),
         visibility=changed("visibility", 20) if "visibility" in form else None,
+        rules=changed("rules", MAX_RULES) if "rules" in form else None,
     )
 
 

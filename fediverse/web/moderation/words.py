@@ -74,7 +74,7 @@ DONE: dict[str, str] = {
     "set_premoderation": "Pre-moderation is changed.",
     "set_quorum": "The consent acts need is changed.",
     "set_visibility": "The community's visibility is changed.",
-    "edit_profile": "The title and description are saved.",
+    "edit_profile": "The title, description and rules are saved.",
     "remove_post": "Removed. It shows on the moderation log.",
     "restore_post": "Restored.",
     "lock": "The thread is locked: it takes no more replies.",
@@ -121,8 +121,9 @@ def value_of(kind: str, params: Mapping[str, Any]) -> str:
     if kind == "set_visibility":
         return str(params.get("visibility", "")) or "visible otherwise"
     if kind == "edit_profile":
-        given = [n for n in ("title", "summary") if params.get(n) is not None]
-        return " and ".join("description" if n == "summary" else n for n in given) or "profile"
+        words = {"title": "title", "summary": "description", "rules": "rules"}
+        given = [w for n, w in words.items() if params.get(n) is not None]
+        return " and ".join(given) or "profile"
     if kind == "relay_opt_in":
         return "on" if params.get("opt_in") else "off"
     return ""
@@ -190,6 +191,7 @@ _SETTINGS = {
     "quorum": "quorum",
     "visibility": "visibility",
     "summary": "summary",
+    "rules": "rules",
 }
 
 

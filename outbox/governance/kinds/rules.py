@@ -1,6 +1,7 @@
 """The group's profile and rules, and its end.
 
-* ``edit_profile`` ``{title?, summary?}``: no quorum (a profile edit).
+* ``edit_profile`` ``{title?, summary?, rules?}``: no quorum (a profile edit). The rules are
+  Markdown (stored and sent as sanitised HTML, ``""`` for none), apart from the description.
 * ``set_posting`` ``{posting}`` (``members``, ``anyone``, ``moderators``), ``set_closed``
   ``{closed}``, ``set_premoderation`` ``{premoderation}`` (``off``, ``new``, ``all``),
   ``set_quorum`` ``{quorum}`` (``majority``, ``unanimous``): the quorum (who may post or join,
@@ -32,6 +33,7 @@ from community.governance import (
     update_group_profile,
 )
 from community.html import summary_html
+from community.markdown import render_markdown
 from community.render import render_actor
 from community.storage.database import Conn
 from community.urls import Urls
@@ -50,6 +52,7 @@ from outbox.send import Audience, Outgoing
 POSTING = ("members", "anyone", "moderators")
 MAX_TITLE = 100
 MAX_SUMMARY = 5000
+MAX_RULES = 5000
 
 
 def _choice(act: Act, name: str, allowed: tuple[str, ...]) -> str:
@@ -88,8 +91,13 @@ def _profile_changes(act: Act) -> dict[str, Any]:
         if len(str(summary)) > MAX_SUMMARY:
             raise ActRefused("invalid", f"a summary has at most {MAX_SUMMARY} characters")
         changes["summary"] = summary_html(str(summary))
+    rules = act.params.get("rules")
+    if rules is not None:
+        if len(str(rules)) > MAX_RULES:
+            raise ActRefused("invalid", f"rules have at most {MAX_RULES} characters")
+        changes["rules"] = render_markdown(str(rules))
     if not changes:
-        raise ActRefused("invalid", "nothing to change: give a title or a summary")
+        raise ActRefused("invalid", "nothing to change: give a title, a summary or rules")
     return changes
 
 
@@ -124,6 +132,7 @@ async def apply_settings(applying: Applying) -> Distribution:
         summary=changes.get("summary"),
         posting_policy=changes.get("postingRule"),
         closed=changes.get("manuallyApprovesFollowers"),
+        rules=changes.get("rules"),
     )
     return await announce_profile(applying, group)
 

@@ -12,6 +12,7 @@ from community.governance import group_settings
 from community.membership import is_banned, is_member
 from community.moderation import hold_post
 from community.posts import admit_to_group, find_post
+from community.render import ACTOR_CONTEXT
 from outbox.errors import ActRefused
 from outbox.governance import Act, Applied, submit
 from outbox.redistribute import announce_boost
@@ -181,6 +182,27 @@ async def test_profile_edits_reach_microblogs_from_the_group_itself(conn, world)
         "name": "The Commons",
         "summary": "<p>Be kind.</p>",
     }
+
+
+async def test_a_communitys_rules_are_part_of_its_profile(conn, world) -> None:
+    w = world
+    written = "1. Be kind.\n2. **No ads.** <script>x()</script>"
+    await submit(conn, w.urls, act(w, "edit_profile", rules=written))
+    rules = await conn.fetchval("SELECT rules FROM actors WHERE id = $1", w.group.id)
+    assert "<li>Be kind.</li>" in rules
+    assert "<strong>No ads.</strong>" in rules
+    assert "<script>" not in rules
+    assert await conn.fetchval("SELECT count(*) FROM modlog") == 1, "one row, no quorum"
+    item = await logged(conn)
+    assert item["object"] == {"id": w.group.uri, "type": "Group", "rules": rules}
+    update = orjson.loads(
+        await conn.fetchval("SELECT body FROM activities WHERE type = 'Update' ORDER BY id DESC")
+    )
+    assert update["object"]["rules"] == rules
+    assert update["object"]["summary"] == w.group.summary, "the description stays as it was"
+    assert ACTOR_CONTEXT[-1]["rules"] == "fediverse:rules"
+    with pytest.raises(ActRefused, match="rules have at most 5000 characters"):
+        await submit(conn, w.urls, act(w, "edit_profile", rules="x" * 5001))
 
 
 async def test_rules_of_our_own_are_on_the_log_only(conn, world) -> None:
