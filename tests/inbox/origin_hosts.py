@@ -3,23 +3,17 @@ post documents, people on them who sign what they send, and our app allowed to r
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
 
-from community.context import AppContext
-from community.settings import Settings
 from federation.keys import PrivateKey, generate_rsa_keypair, load_private_key
-from fediverse.app import create_app
 from tests.federation.loopback import LoopbackServer, Reply
+from tests.inbox.hostile import BASE, GROUP
 from tests.inbox.support import actor_document, signed_headers
 
-BASE = "https://social.test"
-GROUP = f"{BASE}/groups/main"
 AS_PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 KEYS = generate_rsa_keypair()  # one pair for everyone on loopback hosts (keygen is slow)
 
@@ -83,30 +77,3 @@ async def post_as(client: httpx.AsyncClient, activity: dict[str, Any], by: Perso
         "/inbox", content=body, headers=signed_headers(f"{BASE}/inbox", body, by)
     )
     assert response.status_code == 202, response.text
-
-
-def loopback_settings(database_url: str, data_dir: Path, **changes: Any) -> Settings:
-    return Settings(
-        _env_file=None,
-        domain="social.test",
-        scheme="https",
-        database_url=database_url,
-        data_dir=data_dir,
-        allow_private_addresses=["127.0.0.0/8"],
-        **changes,
-    )
-
-
-async def open_app(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, AppContext]]:
-    """The whole app in-process (lifespan included), able to fetch from loopback hosts."""
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=BASE) as http:
-            yield http, app.state.web.context
-
-
-async def loopback_host() -> LoopbackServer:
-    server = LoopbackServer()
-    await server.start()
-    return server

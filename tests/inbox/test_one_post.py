@@ -20,17 +20,8 @@ from community.groups import create_group
 from community.urls import Urls
 from inbox.worker import InboxWorker
 from tests.federation.loopback import LoopbackServer
-from tests.inbox.origin_hosts import (
-    BASE,
-    GROUP,
-    create,
-    loopback_host,
-    loopback_settings,
-    note,
-    open_app,
-    person,
-    post_as,
-)
+from tests.inbox.hostile import loopback, loopback_settings, open_app
+from tests.inbox.origin_hosts import BASE, GROUP, create, note, person, post_as
 
 
 @pytest.fixture
@@ -42,7 +33,7 @@ async def app(database_url: str, tmp_path: Path, conn: asyncpg.Connection):
 
 @pytest.fixture
 async def hosts() -> AsyncIterator[tuple[LoopbackServer, LoopbackServer]]:
-    host_v, host_a = await loopback_host(), await loopback_host()
+    host_v, host_a = await loopback(), await loopback()
     yield host_v, host_a
     await host_v.stop()
     await host_a.stop()

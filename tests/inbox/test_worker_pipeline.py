@@ -28,17 +28,8 @@ from federation.vocabulary import parse_object
 from inbox.worker import InboxWorker, InboxWorkerSettings
 from outbox.lease import take_lease
 from tests.federation.loopback import LoopbackServer, Reply
-from tests.inbox.origin_hosts import (
-    BASE,
-    GROUP,
-    create,
-    loopback_host,
-    loopback_settings,
-    note,
-    open_app,
-    person,
-    post_as,
-)
+from tests.inbox.hostile import loopback, loopback_settings, open_app
+from tests.inbox.origin_hosts import BASE, GROUP, create, note, person, post_as
 from tests.inbox.support import post_signed, remote_actor
 
 SLOW_SECONDS = 4.0
@@ -54,7 +45,7 @@ async def app(database_url: str, tmp_path: Path, conn: asyncpg.Connection):
 
 @pytest.fixture
 async def host() -> AsyncIterator[LoopbackServer]:
-    server = await loopback_host()
+    server = await loopback()
     yield server
     await server.stop()
 
