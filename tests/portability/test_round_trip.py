@@ -49,6 +49,16 @@ def _without(item: dict[str, Any], key: str) -> dict[str, Any]:
     return {k: v for k, v in item.items() if k != key}
 
 
+async def exported_community(database: str, tmp_path: Path) -> bytes:
+    """The archive of the community ``build_community`` makes on the old server."""
+    async with (
+        server_context(database, OLD, tmp_path / "old") as old,
+        old.pool.acquire() as conn,
+    ):
+        world = await build_community(conn)
+        return await export_group(conn, old.urls, world.group)
+
+
 async def test_export_import_export_gives_the_same_content(
     databases: tuple[str, str], tmp_path: Path
 ) -> None:
@@ -88,12 +98,7 @@ async def test_export_import_export_gives_the_same_content(
 
 
 async def test_importing_twice_changes_nothing(databases: tuple[str, str], tmp_path: Path) -> None:
-    async with (
-        server_context(databases[0], OLD, tmp_path / "old") as old,
-        old.pool.acquire() as conn,
-    ):
-        world = await build_community(conn)
-        data = await export_group(conn, old.urls, world.group)
+    data = await exported_community(databases[0], tmp_path)
     async with server_context(databases[1], NEW, tmp_path / "new") as new:
         async with new.pool.acquire() as conn:
             await remote_actor(conn, f"{MASTO}/users/mia", software="mastodon")
@@ -111,12 +116,7 @@ async def test_importing_twice_changes_nothing(databases: tuple[str, str], tmp_p
 async def test_a_refused_archive_changes_nothing(
     databases: tuple[str, str], tmp_path: Path
 ) -> None:
-    async with (
-        server_context(databases[0], OLD, tmp_path / "old") as old,
-        old.pool.acquire() as conn,
-    ):
-        world = await build_community(conn)
-        data = await export_group(conn, old.urls, world.group)
+    data = await exported_community(databases[0], tmp_path)
     archive = read_archive(data)
     files = dict(archive.files)
     files["posts.jsonl"] += b'{"id": "https://old.example/objects/x", "author": 42}\n'
@@ -134,12 +134,7 @@ async def test_what_the_archive_cannot_vouch_for_is_left_out(
     databases: tuple[str, str], tmp_path: Path
 ) -> None:
     """A post claimed for another server's author, and one whose origin cannot be reached."""
-    async with (
-        server_context(databases[0], OLD, tmp_path / "old") as old,
-        old.pool.acquire() as conn,
-    ):
-        world = await build_community(conn)
-        data = await export_group(conn, old.urls, world.group)
+    data = await exported_community(databases[0], tmp_path)
     archive = read_archive(data)
     files = dict(archive.files)
     forged = {
