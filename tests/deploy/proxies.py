@@ -7,12 +7,14 @@ exercise fails loudly instead of silently testing something else.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import ipaddress
 import os
 import shutil
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -161,3 +163,39 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
+
+
+@contextlib.contextmanager
+def caddy_running(folder: Path, *, port: int, app_port: int) -> Iterator[str]:
+    """deploy/Caddyfile in front of the app on loopback ``port``: its base URL, while in use."""
+    caddy = require_binary("caddy")
+    config = render_caddyfile(folder, port=port, app_port=app_port)
+    log = folder / "caddy.log"
+    with log.open("wb") as output:
+        proxy = subprocess.Popen(
+            [caddy, "run", "--adapter", "caddyfile", "--config", str(config)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=caddy_env(folder),
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_port(base + "/healthz", proxy, log)
+        yield base
+    finally:
+        stop(proxy)
+
+
+@contextlib.contextmanager
+def nginx_running(nginx: str, folder: Path, conf: Path, *, https_port: int) -> Iterator[str]:
+    """nginx run with ``conf`` (``write_nginx_main``): its HTTPS base URL while the block runs."""
+    with (folder / "nginx.stderr").open("wb") as stderr:
+        proxy = subprocess.Popen(
+            [nginx, "-p", str(folder), "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=stderr
+        )
+    base = f"https://127.0.0.1:{https_port}"
+    try:
+        wait_for_port(base + "/healthz", proxy, folder / "error.log")
+        yield base
+    finally:
+        stop(proxy)

@@ -13,10 +13,8 @@ from tests.deploy.conftest import CLIENT_ADDRESS, access_line, client_from_secon
 from tests.deploy.proxies import (
     DEPLOY,
     caddy_env,
-    render_caddyfile,
+    caddy_running,
     require_binary,
-    stop,
-    wait_for_port,
 )
 from tests.helpers import ServerProcess, free_port
 
@@ -38,29 +36,17 @@ def test_the_production_caddyfile_is_valid(tmp_path: Path) -> None:
 def test_caddy_serves_the_app_with_forwarded_headers(
     start_app: Callable[..., ServerProcess], tmp_path: Path
 ) -> None:
-    caddy = require_binary("caddy")
     app = start_app(trusted_proxies="127.0.0.1/32")
     port = free_port()
-    config = render_caddyfile(tmp_path, port=port, app_port=app.port)
-    log = tmp_path / "caddy.log"
-    with log.open("wb") as output:
-        proxy = subprocess.Popen(
-            [caddy, "run", "--adapter", "caddyfile", "--config", str(config)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env=caddy_env(tmp_path),
+    with (
+        caddy_running(tmp_path, port=port, app_port=app.port) as base,
+        client_from_second_address() as http,
+    ):
+        answer = http.get(
+            base + "/.well-known/nodeinfo",
+            headers={"X-Forwarded-For": "6.6.6.6", "X-Forwarded-Host": "evil.example"},
         )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_port(base + "/healthz", proxy, log)
-        with client_from_second_address() as http:
-            answer = http.get(
-                base + "/.well-known/nodeinfo",
-                headers={"X-Forwarded-For": "6.6.6.6", "X-Forwarded-Host": "evil.example"},
-            )
-            metrics = http.get(base + "/metrics")
-    finally:
-        stop(proxy)
+        metrics = http.get(base + "/metrics")
     assert answer.status_code == 200
     assert answer.json()["links"][0]["href"] == "https://social.example/nodeinfo/2.1"
     rid = answer.headers["x-request-id"]

@@ -11,10 +11,9 @@ import pytest
 
 from tests.deploy.conftest import CLIENT_ADDRESS, access_line, client_from_second_address
 from tests.deploy.proxies import (
+    nginx_running,
     render_nginx_site,
     require_binary,
-    stop,
-    wait_for_port,
     write_nginx_main,
 )
 from tests.helpers import ServerProcess, free_port
@@ -38,27 +37,21 @@ def test_nginx_serves_the_app_with_forwarded_headers(
     )
     assert checked.returncode == 0, checked.stderr
     assert "test is successful" in checked.stderr
-    with (tmp_path / "nginx.stderr").open("wb") as stderr:
-        proxy = subprocess.Popen(
-            [nginx, "-p", str(tmp_path), "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=stderr
+    with (
+        nginx_running(nginx, tmp_path, conf, https_port=https_port) as base,
+        client_from_second_address() as http,
+    ):
+        answer = http.get(
+            base + "/.well-known/nodeinfo",
+            headers={
+                "Host": "social.example",
+                "X-Forwarded-For": "6.6.6.6",
+                "X-Request-Id": "chosen-by-the-client",
+            },
         )
-    base = f"https://127.0.0.1:{https_port}"
-    try:
-        wait_for_port(base + "/healthz", proxy, tmp_path / "error.log")
-        with client_from_second_address() as http:
-            answer = http.get(
-                base + "/.well-known/nodeinfo",
-                headers={
-                    "Host": "social.example",
-                    "X-Forwarded-For": "6.6.6.6",
-                    "X-Request-Id": "chosen-by-the-client",
-                },
-            )
-            plain = http.get(f"http://127.0.0.1:{http_port}/groups/x")
-            metrics = http.get(base + "/metrics")
-            too_large = http.post(base + "/inbox", content=b"x" * (3 * 1024 * 1024))
-    finally:
-        stop(proxy)
+        plain = http.get(f"http://127.0.0.1:{http_port}/groups/x")
+        metrics = http.get(base + "/metrics")
+        too_large = http.post(base + "/inbox", content=b"x" * (3 * 1024 * 1024))
     assert answer.status_code == 200
     assert answer.json()["links"][0]["href"] == "https://social.example/nodeinfo/2.1"
     assert "max-age" in answer.headers["strict-transport-security"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,12 +16,10 @@ from community.storage.database import connect
 from community.urls import Urls
 from tests.api.support import make_member
 from tests.deploy.proxies import (
-    caddy_env,
-    render_caddyfile,
+    caddy_running,
+    nginx_running,
     render_nginx_site,
     require_binary,
-    stop,
-    wait_for_port,
     write_nginx_main,
 )
 from tests.helpers import ServerProcess, free_port
@@ -71,36 +68,13 @@ def test_nginx_passes_websockets_and_event_streams(
         tmp_path, http_port=http_port, https_port=https_port, app_port=app.port
     )
     conf = write_nginx_main(tmp_path, site)
-    with (tmp_path / "nginx.stderr").open("wb") as stderr:
-        proxy = subprocess.Popen(
-            [nginx, "-p", str(tmp_path), "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=stderr
-        )
-    base = f"https://127.0.0.1:{https_port}"
-    try:
-        wait_for_port(base + "/healthz", proxy, tmp_path / "error.log")
+    with nginx_running(nginx, tmp_path, conf, https_port=https_port) as base:
         asyncio.run(streams_through(base, asyncio.run(a_member(database_url))))
-    finally:
-        stop(proxy)
 
 
 def test_caddy_passes_websockets_and_event_streams(
     start_app: Callable[..., ServerProcess], database_url: str, tmp_path: Path
 ) -> None:
-    caddy = require_binary("caddy")
     app = start_app(trusted_proxies="127.0.0.1/32")
-    port = free_port()
-    config = render_caddyfile(tmp_path, port=port, app_port=app.port)
-    log = tmp_path / "caddy.log"
-    with log.open("wb") as output:
-        proxy = subprocess.Popen(
-            [caddy, "run", "--adapter", "caddyfile", "--config", str(config)],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env=caddy_env(tmp_path),
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_port(base + "/healthz", proxy, log)
+    with caddy_running(tmp_path, port=free_port(), app_port=app.port) as base:
         asyncio.run(streams_through(base, asyncio.run(a_member(database_url))))
-    finally:
-        stop(proxy)
