@@ -8,7 +8,6 @@ Mastodon.py's own ``log_in``) replies and favourites; each is notified; alice de
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -25,8 +24,7 @@ from mastodon.errors import (
 )
 
 from tests.api.support import PASSWORD, pkce_pair
-from tests.conftest import _create_database, _drop_database, database_url_for
-from tests.e2e.support import Instance, start_instance
+from tests.e2e.support import Instance, instances_on_new_databases
 
 pytestmark = pytest.mark.slow
 
@@ -40,22 +38,15 @@ CODE_RE = re.compile(r'<code id="authorization-code">([^<]+)</code>')
 def servers(
     pg_admin_url: str, template_database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Instance, Instance]]:
-    names = [asyncio.run(_create_database(pg_admin_url, template_database)) for _ in range(2)]
     root = tmp_path_factory.mktemp("mastodon_py")
-    started: list[Instance] = []
-    try:
-        for name, label in zip(names, ("hub", "town"), strict=True):
-            started.append(start_instance(database_url_for(pg_admin_url, name), root / label))
+    with instances_on_new_databases(
+        pg_admin_url, template_database, root, ("hub", "town")
+    ) as started:
         hub, town = started
         hub.cli("group", "create", "garden", "--title", "Garden club")
         hub.cli("user", "create", "bob", "--password-stdin", stdin=PASSWORD + "\n")
         town.cli("user", "create", "alice", "--password-stdin", stdin=PASSWORD + "\n")
         yield hub, town
-    finally:
-        for instance in started:
-            instance.server.stop()
-        for name in names:
-            asyncio.run(_drop_database(pg_admin_url, name))
 
 
 def consent(base_url: str, username: str, authorize_url: str) -> str:

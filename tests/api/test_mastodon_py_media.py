@@ -26,8 +26,7 @@ from tests.api.test_mastodon_py import (
     sign_in_with_log_in,
     sign_in_with_pkce,
 )
-from tests.conftest import _create_database, _drop_database, database_url_for
-from tests.e2e.support import Instance, start_instance
+from tests.e2e.support import Instance, instances_on_new_databases
 
 pytestmark = pytest.mark.slow
 
@@ -38,22 +37,15 @@ ALT = "Red roses climbing the garden wall"
 def servers(
     pg_admin_url: str, template_database: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Instance, Instance]]:
-    names = [asyncio.run(_create_database(pg_admin_url, template_database)) for _ in range(2)]
     root = tmp_path_factory.mktemp("mastodon_py_media")
-    started: list[Instance] = []
-    try:
-        for name, label in zip(names, ("hub", "town"), strict=True):
-            started.append(start_instance(database_url_for(pg_admin_url, name), root / label))
+    with instances_on_new_databases(
+        pg_admin_url, template_database, root, ("hub", "town")
+    ) as started:
         hub, town = started
         hub.cli("group", "create", "garden", "--title", "Garden club")
         for instance, person in ((hub, "bob"), (town, "alice"), (town, "dave")):
             instance.cli("user", "create", person, "--password-stdin", stdin=PASSWORD + "\n")
         yield hub, town
-    finally:
-        for instance in started:
-            instance.server.stop()
-        for name in names:
-            asyncio.run(_drop_database(pg_admin_url, name))
 
 
 def join(client: Mastodon, handle: str, *instances: Instance) -> Any:

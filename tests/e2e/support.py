@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 
+from tests.conftest import _create_database, _drop_database, database_url_for
 from tests.helpers import ServerProcess, clean_env, free_port, run_cli
 
 
@@ -56,6 +58,27 @@ def start_instance(database_url: str, workdir: Path, **settings: str) -> Instanc
         **{f"FEDIVERSE_{k.upper()}": v for k, v in settings.items()},
     )
     return Instance(ServerProcess(port, env, workdir).start(), database_url, workdir)
+
+
+@contextlib.contextmanager
+def instances_on_new_databases(
+    admin_url: str, template: str, root: Path, labels: tuple[str, ...], **settings: str
+) -> Iterator[list[Instance]]:
+    """One server per label, each on a fresh database made from the template; stopped and
+    dropped when the block ends (for module-scoped fixtures)."""
+    names: list[str] = []
+    started: list[Instance] = []
+    try:
+        for label in labels:
+            names.append(asyncio.run(_create_database(admin_url, template)))
+            url = database_url_for(admin_url, names[-1])
+            started.append(start_instance(url, root / label, **settings))
+        yield started
+    finally:
+        for instance in started:
+            instance.server.stop()
+        for name in names:
+            asyncio.run(_drop_database(admin_url, name))
 
 
 async def eventually(

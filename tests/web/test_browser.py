@@ -7,15 +7,13 @@ Every page looked at is screenshot and checked with axe-core, in light and in da
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.conftest import _create_database, _drop_database, database_url_for
-from tests.e2e.support import Instance, start_instance
+from tests.e2e.support import Instance, instances_on_new_databases
 from tests.web.browser import AXE, CHROMIUM, CHROMIUM_ARGS, Looker, require
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
@@ -29,19 +27,11 @@ def servers(
 ) -> Iterator[tuple[Instance, Instance]]:
     """Two servers open to sign-ups: ``here`` (the community's) and ``there``."""
     require(CHROMIUM, "Chromium")
-    names = [asyncio.run(_create_database(pg_admin_url, template_database)) for _ in range(2)]
     root = tmp_path_factory.mktemp("web")
-    started: list[Instance] = []
-    try:
-        for name, place in zip(names, ("here", "there"), strict=True):
-            url = database_url_for(pg_admin_url, name)
-            started.append(start_instance(url, root / place, registrations="open"))
-        yield started[0], started[1]
-    finally:
-        for instance in started:
-            instance.server.stop()
-        for name in names:
-            asyncio.run(_drop_database(pg_admin_url, name))
+    with instances_on_new_databases(
+        pg_admin_url, template_database, root, ("here", "there"), registrations="open"
+    ) as (here, there):
+        yield here, there
 
 
 @pytest.fixture(scope="module")

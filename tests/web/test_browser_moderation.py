@@ -20,8 +20,7 @@ from playwright.sync_api import Page, expect
 from community.actors import find_local_actor
 from community.membership import record_follow
 from community.storage.database import connect
-from tests.conftest import _create_database, _drop_database, database_url_for
-from tests.e2e.support import Instance, start_instance
+from tests.e2e.support import Instance, instances_on_new_databases
 from tests.inbox.support import remote_actor
 from tests.web.browser import CHROMIUM, Looker, require
 from tests.web.test_browser import browser, looker, person, reload_until, sign_up
@@ -37,18 +36,11 @@ def server(
 ) -> Iterator[Instance]:
     """One server open to sign-ups."""
     require(CHROMIUM, "Chromium")
-    name = asyncio.run(_create_database(pg_admin_url, template_database))
     root = tmp_path_factory.mktemp("webmod")
-    instance = None
-    try:
-        instance = start_instance(
-            database_url_for(pg_admin_url, name), root / "here", registrations="open"
-        )
+    with instances_on_new_databases(
+        pg_admin_url, template_database, root, ("here",), registrations="open"
+    ) as (instance,):
         yield instance
-    finally:
-        if instance is not None:
-            instance.server.stop()
-        asyncio.run(_drop_database(pg_admin_url, name))
 
 
 def test_a_moderator_removes_a_reply_and_approves_a_held_thread(
