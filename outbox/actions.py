@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from community.actors import Actor, find_actor_by_id, find_actor_by_uri
-from community.audience import compose, withdrawal
+from community.audience import PostAudience, compose, withdrawal
 from community.errors import InvalidInput
 from community.media import attach
 from community.membership import find_follow, record_follow, remove_follow
@@ -97,18 +97,15 @@ async def publish(
         parent, parent_author, group = await _thread_of(conn, in_reply_to, group)
         carriers = await carriers_for_reply(conn, author, parent)  # bridges: docs/bridges.md
         comp = replace(comp, mentions=(*comp.mentions, *carriers)) if carriers else comp
-        mentioned = mentioned_in(author, group, parent_author, comp)
-        audience = compose(author, comp.visibility, group=group, mentioned=mentioned)
-        note = build_note(
+        note, audience = composed_note(
             urls,
             author,
             text,
-            audience=audience,
-            mentioned=mentioned,
+            comp,
             group=group,
             parent=parent,
+            parent_author=parent_author,
             title=title,
-            composition=comp,
         )
         remote_group = group if group is not None and not group.local else None
         post, _ = await store_post(conn, note, author, remote_group, local=True)
@@ -120,6 +117,35 @@ async def publish(
         )
         await send(conn, author, Outgoing.of(build_create(urls, author, note)), deliveries)
     return post
+
+
+def composed_note(
+    urls: Urls,
+    author: Actor,
+    text: str,
+    comp: Composition,
+    *,
+    group: Actor | None,
+    parent: Post | None,
+    parent_author: Actor | None,
+    title: str | None,
+) -> tuple[dict[str, Any], PostAudience]:
+    """The note ``author`` writes and its audience (:func:`community.audience.compose`): what a
+    new post and an edit both build."""
+    mentioned = mentioned_in(author, group, parent_author, comp)
+    audience = compose(author, comp.visibility, group=group, mentioned=mentioned)
+    note = build_note(
+        urls,
+        author,
+        text,
+        audience=audience,
+        mentioned=mentioned,
+        group=group,
+        parent=parent,
+        title=title,
+        composition=comp,
+    )
+    return note, audience
 
 
 async def _carry(conn: Conn, post: Post, author: Actor, comp: Composition) -> None:

@@ -13,14 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from community.actors import Actor, find_actor_by_id
-from community.audience import Requested, compose
+from community.audience import Requested
 from community.errors import InvalidInput
 from community.media import attach
 from community.posts import Post, find_post, update_post
 from community.storage.database import Conn
 from community.urls import Urls
-from outbox.actions import check_text
-from outbox.activities import Composition, build_note, build_update, mentioned_in, now_iso
+from outbox.actions import check_text, composed_note
+from outbox.activities import Composition, build_update, now_iso
 from outbox.send import Audience, Outgoing, send
 
 # The fields of a poll, kept through an edit of its text.
@@ -58,18 +58,15 @@ async def edit(
             group = await find_actor_by_id(conn, post.group_id)
         parent = await find_post(conn, post.in_reply_to_uri) if post.in_reply_to_uri else None
         parent_author = await find_actor_by_id(conn, parent.author_id) if parent else None
-        mentioned = mentioned_in(author, group, parent_author, comp)
-        audience = compose(author, comp.visibility, group=group, mentioned=mentioned)
-        note = build_note(
+        note, audience = composed_note(
             urls,
             author,
             text,
-            audience=audience,
-            mentioned=mentioned,
+            comp,
             group=group,
             parent=parent,
+            parent_author=parent_author,
             title=_title(post),
-            composition=comp,
         )
         note = _same_post(note, post)
         edited = await update_post(conn, post, note)
