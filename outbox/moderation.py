@@ -26,7 +26,17 @@ from outbox.errors import ActRefused
 from outbox.governance import Act, Submitted, Voted, submit, vote
 
 #: The acts on one post, by their kind names.
-POST_ACTS = frozenset({"remove_post", "restore_post", "lock", "unlock", "pin", "unpin"})
+#: the verbs of the web page's buttons and of ``POST /api/v1/groups/NAME/statuses/ID/VERB`` →
+#: the act's kind
+POST_ACT_KINDS = {
+    "remove": "remove_post",
+    "restore": "restore_post",
+    "lock": "lock",
+    "unlock": "unlock",
+    "pin": "pin",
+    "unpin": "unpin",
+}
+POST_ACTS = frozenset(POST_ACT_KINDS.values())
 
 
 @dataclass(frozen=True)

@@ -31,19 +31,9 @@ from fediverse.web.state import context
 from outbox import moderation
 from outbox.errors import ActRefused
 
-#: ``POST /api/v1/groups/NAME/statuses/ID/ACT`` → the act's kind.
-POST_ACTS = {
-    "remove": "remove_post",
-    "restore": "restore_post",
-    "lock": "lock",
-    "unlock": "unlock",
-    "pin": "pin",
-    "unpin": "unpin",
-}
-
 
 async def act_on_status(request: Request) -> Response:
-    kind = POST_ACTS.get(request.path_params["act"])
+    kind = moderation.POST_ACT_KINDS.get(request.path_params["act"])
     if kind is None:
         raise not_found()
     caller = await require(request, "write")

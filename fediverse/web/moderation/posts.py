@@ -21,17 +21,8 @@ from fediverse.web.state import context
 from fediverse.web.templating import Visit, render
 from fediverse.web.threads import Place, place_of
 from outbox import moderation
-from outbox.moderation import Moderator, acting_in, check_moderates
+from outbox.moderation import POST_ACT_KINDS, Moderator, acting_in, check_moderates
 
-#: the buttons of the page → the act's kind
-ACTS = {
-    "remove": "remove_post",
-    "restore": "restore_post",
-    "lock": "lock",
-    "unlock": "unlock",
-    "pin": "pin",
-    "unpin": "unpin",
-}
 MAX_REASON = 1000
 
 
@@ -74,7 +65,7 @@ async def moderate_form(request: Request) -> Response:
 async def moderate(request: Request) -> Response:
     seen = await member_visit(request)
     form = await posted_form(request)
-    kind = ACTS.get(str(form.get("act", "")))
+    kind = POST_ACT_KINDS.get(str(form.get("act", "")))
     if kind is None:
         raise InvalidInput("choose remove, restore, lock, unlock, pin or unpin")
     post, _, who = await _moderated(request, seen)
